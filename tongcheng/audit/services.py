@@ -1,0 +1,93 @@
+"""Writing audit events. Every read of personal data, every write and every denial calls this."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
+
+from django.db import DatabaseError
+
+from tongcheng.audit.models import AuditEvent
+from tongcheng.lib.logs import request_id_var
+
+if TYPE_CHECKING:
+    from django.http import HttpRequest
+
+
+class AuditWriteError(Exception):
+    """The event could not be written: the request must fail (503) and change nothing."""
+
+
+@dataclass(frozen=True)
+class Actor:
+    user_id: int | None
+    username: str
+    role: str
+    ip_address: str | None
+    request_id: str
+
+    @classmethod
+    def from_request(cls, request: HttpRequest) -> Actor:
+        user = getattr(request, "user", None)
+        authenticated = bool(user is not None and user.is_authenticated)
+        return cls(
+            user_id=user.pk if authenticated and user is not None else None,
+            username=user.get_username() if authenticated and user is not None else "",
+            role=getattr(request, "acting_role", "") or "",
+            ip_address=client_ip(request),
+            request_id=getattr(request, "request_id", "") or request_id_var.get(),
+        )
+
+    @classmethod
+    def system(cls, name: str = "system") -> Actor:
+        """For management commands and background work."""
+        return cls(None, name, "", None, request_id_var.get())
+
+
+def client_ip(request: HttpRequest) -> str | None:
+    # REMOTE_ADDR is the proxy in production; the proxy's X-Forwarded-For is trusted only when
+    # TRUSTED_PROXY_HOPS says how many proxies stand in front (docs/deploy.md).
+    from django.conf import settings
+
+    hops = int(getattr(settings, "TRUSTED_PROXY_HOPS", 0))
+    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    if hops and forwarded:
+        parts = [p.strip() for p in forwarded.split(",") if p.strip()]
+        if len(parts) >= hops:
+            return parts[-hops]
+    return request.META.get("REMOTE_ADDR") or None
+
+
+def audit_record(
+    *,
+    actor: Actor | HttpRequest,
+    action: str,
+    object_type: str = "",
+    object_id: object = "",
+    area_code: str = "",
+    outcome: str = AuditEvent.Outcome.ALLOWED,
+    reason: str = "",
+    detail: dict[str, Any] | None = None,
+) -> AuditEvent:
+    """Write one audit event now, in the caller's transaction; raise AuditWriteError on failure.
+
+    `detail` holds field names, counts and codes — never a personal value.
+    """
+    who = actor if isinstance(actor, Actor) else Actor.from_request(actor)
+    try:
+        return AuditEvent.objects.create(
+            user_id=who.user_id,
+            username=who.username,
+            role=who.role,
+            action=action,
+            object_type=object_type,
+            object_id="" if object_id in (None, "") else str(object_id),
+            area_code=area_code,
+            outcome=outcome,
+            reason=reason[:255],
+            detail=detail or {},
+            request_id=who.request_id,
+            ip_address=who.ip_address,
+        )
+    except DatabaseError as exc:
+        raise AuditWriteError(action) from exc

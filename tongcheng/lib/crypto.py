@@ -1,0 +1,56 @@
+"""Field encryption and keyed hashes for personal data (SECURITY.md, "Data protection").
+
+AES-256-GCM with a random 96-bit nonce; the stored token names its algorithm and key version
+(`v1:aesgcm:<base64>`) so that a later SM4 or a rotated key can sit beside old values. Keys come
+from the environment (settings.FIELD_ENCRYPTION_KEY, settings.HASH_KEY), never the database.
+"""
+
+import base64
+import hashlib
+import hmac
+import os
+
+from cryptography.hazmat.primitives.ciphers.aead import AESGCM
+from django.conf import settings
+
+_PREFIX = "v1:aesgcm:"
+
+
+class DecryptionError(ValueError):
+    pass
+
+
+def _key(value: str, name: str) -> bytes:
+    try:
+        raw = base64.b64decode(value, validate=True)
+    except ValueError as exc:
+        raise ValueError(f"{name} must be base64") from exc
+    if len(raw) != 32:
+        raise ValueError(f"{name} must decode to 32 bytes")
+    return raw
+
+
+def encrypt(plaintext: str, *, context: str = "") -> str:
+    """Encrypt text; `context` (e.g. "person.id_number") is bound as associated data."""
+    key = _key(settings.FIELD_ENCRYPTION_KEY, "FIELD_ENCRYPTION_KEY")
+    nonce = os.urandom(12)
+    sealed = AESGCM(key).encrypt(nonce, plaintext.encode(), context.encode())
+    return _PREFIX + base64.b64encode(nonce + sealed).decode()
+
+
+def decrypt(token: str, *, context: str = "") -> str:
+    if not token.startswith(_PREFIX):
+        raise DecryptionError("unknown encryption scheme")
+    key = _key(settings.FIELD_ENCRYPTION_KEY, "FIELD_ENCRYPTION_KEY")
+    blob = base64.b64decode(token[len(_PREFIX) :])
+    try:
+        plain = AESGCM(key).decrypt(blob[:12], blob[12:], context.encode())
+    except Exception as exc:  # cryptography raises InvalidTag
+        raise DecryptionError("ciphertext does not authenticate") from exc
+    return plain.decode()
+
+
+def keyed_hash(value: str, *, context: str = "") -> str:
+    """HMAC-SHA256 of a normalised value, for exact lookups of encrypted fields."""
+    key = _key(settings.HASH_KEY, "HASH_KEY")
+    return hmac.new(key, f"{context}\x00{value}".encode(), hashlib.sha256).hexdigest()

@@ -1,0 +1,108 @@
+"""Access helpers: the one way a view fetches an object it was asked for by id.
+
+Each helper answers 404 when the object is outside every scope the user holds (the same answer as
+"does not exist", so nothing leaks) and 403 when it is in scope only through read-only roles and
+a write was asked for. Both write one `denied` audit event (see audit.middleware).
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import PermissionDenied
+from django.http import Http404
+
+from tongcheng.org.models import Area, Membership, User
+from tongcheng.org.roles import GRANTABLE, READ_ONLY_ROLES, Role
+
+
+class NotInScope(Http404):
+    """404 for an object outside the user's scope; carries what the audit event needs."""
+
+    def __init__(self, object_type: str, object_id: object, reason: str = "out of scope") -> None:
+        super().__init__(reason)
+        self.object_type = object_type
+        self.object_id = str(object_id)
+        self.reason = reason
+
+
+class ReadOnly(PermissionDenied):
+    """403 for a write by a user whose scope over the object is read-only."""
+
+    def __init__(self, object_type: str, object_id: object, reason: str = "read-only") -> None:
+        super().__init__(reason)
+        self.object_type = object_type
+        self.object_id = str(object_id)
+        self.reason = reason
+
+
+def writable_prefixes(user: User, roles: frozenset[Role] | None = None) -> list[str]:
+    """Area prefixes of the memberships that may write (optionally only of the given roles)."""
+    return [
+        m.area.prefix
+        for m in user.active_memberships()
+        if Role(m.role) not in READ_ONLY_ROLES and (roles is None or Role(m.role) in roles)
+    ]
+
+
+def check_area_access(
+    user: User, area: Area, *, object_type: str, object_id: object, write: bool = False,
+    roles: frozenset[Role] | None = None,
+) -> None:
+    """Raise NotInScope/ReadOnly unless `user` may read (or write) a record of `area`."""
+    read = [
+        m.area.prefix
+        for m in user.active_memberships()
+        if roles is None or Role(m.role) in roles
+    ]
+    if not any(area.code.startswith(prefix) for prefix in read):
+        raise NotInScope(object_type, object_id)
+    if write and not any(area.code.startswith(p) for p in writable_prefixes(user, roles)):
+        raise ReadOnly(object_type, object_id)
+
+
+def get_area_for_user(user: User, code: str, write: bool = False) -> Area:
+    """The area with this statistical code, if it lies inside the user's scope."""
+    area = Area.objects.visible_to(user).filter(code=code).select_related("parent").first()
+    if area is None:
+        raise NotInScope("area", code)
+    if write and not any(area.code.startswith(p) for p in writable_prefixes(user)):
+        raise ReadOnly("area", code)
+    return area
+
+
+def managing_memberships(actor: User) -> list[Membership]:
+    """The actor's memberships that manage accounts (roles that may grant roles)."""
+    return [m for m in actor.active_memberships() if Role(m.role) in GRANTABLE]
+
+
+def can_grant(actor: User, role: Role, area: Area) -> bool:
+    """Whether the actor may grant `role` in `area`: a managing membership covers both."""
+    return any(
+        role in GRANTABLE[Role(m.role)] and area.code.startswith(m.area.prefix)
+        for m in managing_memberships(actor)
+    )
+
+
+def get_user_for_user(actor: User, pk: int, write: bool = False) -> User:
+    """An account the actor manages.
+
+    Read: the account holds at least one membership inside a managing membership's area.
+    Write: the actor could have granted every membership the account holds (so a district
+    office cannot disable or edit an account that also holds a city-wide role).
+    """
+    target = (
+        User.objects.filter(pk=pk).prefetch_related("memberships__area").first()
+        if pk is not None
+        else None
+    )
+    if target is None:
+        raise NotInScope("user", pk)
+    held = list(target.memberships.all())
+    managed = [
+        m for m in held if any(m.area.code.startswith(own.area.prefix)
+                               for own in managing_memberships(actor))
+    ]
+    if not managed and not actor.has_role(Role.SECURITY_ADMIN):
+        raise NotInScope("user", pk)
+    if write and not all(can_grant(actor, Role(m.role), m.area) for m in held):
+        raise ReadOnly("user", pk, reason="holds roles the actor cannot grant")
+    return target

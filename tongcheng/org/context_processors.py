@@ -1,0 +1,41 @@
+"""The navigation: each role sees the entries the policy lets it open, nothing more."""
+
+from __future__ import annotations
+
+from django.http import HttpRequest
+from django.urls import reverse
+from django.utils.functional import SimpleLazyObject
+from django.utils.translation import gettext_lazy as _
+
+from tongcheng.org.policy import allowed_roles
+
+# (URL name, label). Order is the order of the menu. Later apps add their entries here.
+NAVIGATION = [
+    ("home", _("Home")),
+    ("org:area_list", _("Areas")),
+    ("org:department_list", _("Member units")),
+    ("org:leading_group", _("Leading group")),
+    ("org:user_list", _("Accounts")),
+    ("audit:event_list", _("Audit trail")),
+]
+
+
+def menu_for(request: HttpRequest) -> list[dict[str, object]]:
+    user = request.user
+    if not user.is_authenticated:
+        return []
+    roles = user.roles()  # type: ignore[union-attr]
+    current = request.resolver_match.view_name if request.resolver_match else ""
+    items = []
+    for name, label in NAVIGATION:
+        if roles & allowed_roles(name):
+            # org:area_detail lights up "org:area_list": same namespace and object.
+            active = current == name or (
+                name != "home" and current.rsplit("_", 1)[0] == name.rsplit("_", 1)[0]
+            )
+            items.append({"url": reverse(name), "label": label, "active": active})
+    return items
+
+
+def navigation(request: HttpRequest) -> dict[str, object]:
+    return {"nav_items": SimpleLazyObject(lambda: menu_for(request))}

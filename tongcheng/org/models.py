@@ -1,0 +1,391 @@
+"""Jurisdictions, member units, the leading group, service points, reference lists, accounts."""
+
+from __future__ import annotations
+
+import secrets
+from datetime import date
+from typing import TYPE_CHECKING
+
+from django.contrib.auth.models import AbstractUser, UserManager
+from django.db import models
+from django.db.models import Q
+from django.utils import timezone
+from django.utils.crypto import salted_hmac
+from django.utils.translation import gettext_lazy as _
+
+from tongcheng.org.roles import AREA_ROLES, Role
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+
+# Digits of the 12-digit NBS code that identify an area at each level: a subtree is a prefix.
+LEVEL_PREFIX_LENGTH = {"city": 4, "district": 6, "street": 9, "community": 12}
+
+
+class AreaQuerySet(models.QuerySet["Area"]):
+    def in_subtree(self, prefixes: Iterable[str]) -> AreaQuerySet:
+        """Areas whose code starts with any of the given prefixes (an empty list matches none)."""
+        condition = Q(pk__in=[])
+        for prefix in prefixes:
+            condition |= Q(code__startswith=prefix)
+        return self.filter(condition)
+
+    def visible_to(self, user: User) -> AreaQuerySet:
+        """Areas inside the subtree of any of the user's memberships.
+
+        Areas are not personal data: every role sees the subtree it works in (a liaison or
+        operator the subtree of its city or district).
+        """
+        return self.in_subtree(user.scope_prefixes())
+
+    def communities(self) -> AreaQuerySet:
+        return self.filter(level=Area.Level.COMMUNITY)
+
+
+class Area(models.Model):
+    """A jurisdiction of 长治市: the city, a district/county, a street/town, a community/village."""
+
+    class Level(models.TextChoices):
+        CITY = "city", _("City")
+        DISTRICT = "district", _("District / county")
+        STREET = "street", _("Street / town")
+        COMMUNITY = "community", _("Community / village")
+
+    code = models.CharField(_("statistical code"), max_length=12, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children"
+    )
+
+    objects = AreaQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("area")
+        verbose_name_plural = _("areas")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(code__regex=r"^[0-9]{12}$"), name="area_code_twelve_digits"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+    @property
+    def prefix(self) -> str:
+        """The code digits that every area in this subtree shares."""
+        return self.code[: LEVEL_PREFIX_LENGTH[self.level]]
+
+    def contains(self, other: Area) -> bool:
+        return other.code.startswith(self.prefix)
+
+    def ancestors(self) -> list[Area]:
+        """From the city down to this area's parent, in one query."""
+        codes = [
+            self.code[:length].ljust(12, "0")
+            for length in LEVEL_PREFIX_LENGTH.values()
+            if length < len(self.prefix)
+        ]
+        return list(Area.objects.filter(code__in=codes).order_by("code"))
+
+
+class Region(models.Model):
+    """A province, prefecture city or county of China (GB/T 2260): where people come from."""
+
+    class Level(models.TextChoices):
+        PROVINCE = "province", _("Province")
+        PREFECTURE = "prefecture", _("Prefecture")
+        COUNTY = "county", _("County")
+
+    code = models.CharField(_("code"), max_length=6, primary_key=True)
+    name = models.CharField(_("name"), max_length=64)
+    level = models.CharField(_("level"), max_length=12, choices=Level.choices)
+    parent = models.ForeignKey(
+        "self", models.PROTECT, null=True, blank=True, related_name="children"
+    )
+
+    class Meta:
+        ordering = ["code"]
+        verbose_name = _("region")
+        verbose_name_plural = _("regions")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class Ethnicity(models.Model):
+    """An ethnic group of GB/T 3304 (self-declared), or 未申报 (not declared)."""
+
+    code = models.CharField(_("code"), max_length=2, primary_key=True)
+    name = models.CharField(_("name"), max_length=32, unique=True)
+    romanized = models.CharField(_("romanized name"), max_length=32, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("ethnic group")
+        verbose_name_plural = _("ethnic groups")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class ServiceCategory(models.Model):
+    """A kind of help a member unit handles (employment services, legal aid, school enrolment …)."""
+
+    code = models.SlugField(_("code"), max_length=40, unique=True)
+    name = models.CharField(_("name"), max_length=64)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["order", "code"]
+        verbose_name = _("service category")
+        verbose_name_plural = _("service categories")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class DepartmentQuerySet(models.QuerySet["Department"]):
+    def visible_to(self, user: User) -> DepartmentQuerySet:
+        """The directory is public inside the system: units of the user's city or districts."""
+        return self.filter(area__in=Area.objects.visible_to(user).values("pk")) | self.filter(
+            area__level=Area.Level.CITY
+        )
+
+
+class Department(models.Model):
+    """A member unit of the leading group (成员单位), at city or district level."""
+
+    code = models.SlugField(_("code"), max_length=60, unique=True)
+    name = models.CharField(_("short name"), max_length=64)
+    full_name = models.CharField(_("full name"), max_length=128)
+    area = models.ForeignKey(
+        Area, models.PROTECT, related_name="departments", verbose_name=_("area")
+    )
+    duties = models.TextField(_("duties"), blank=True)
+    categories = models.ManyToManyField(
+        ServiceCategory, blank=True, related_name="departments", verbose_name=_("categories")
+    )
+    is_lead = models.BooleanField(_("lead unit"), default=False)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    objects = DepartmentQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["area__code", "order", "code"]
+        verbose_name = _("member unit")
+        verbose_name_plural = _("member units")
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class LeadingGroupPosition(models.Model):
+    """A seat in a leading group (领导小组) or its office, held by the holder of a post."""
+
+    class Position(models.TextChoices):
+        LEADER = "leader", _("Group leader")
+        DEPUTY = "deputy", _("Deputy group leader")
+        MEMBER = "member", _("Member")
+        OFFICE_DIRECTOR = "office_director", _("Office director")
+
+    area = models.ForeignKey(Area, models.PROTECT, related_name="leading_positions")
+    position = models.CharField(_("position"), max_length=20, choices=Position.choices)
+    post = models.CharField(_("post"), max_length=128)
+    department = models.ForeignKey(
+        Department, models.PROTECT, null=True, blank=True, related_name="leading_positions"
+    )
+    holder_name = models.CharField(_("holder"), max_length=64, blank=True)
+    order = models.PositiveSmallIntegerField(default=0)
+
+    class Meta:
+        ordering = ["area__code", "order"]
+        verbose_name = _("leading group seat")
+        verbose_name_plural = _("leading group seats")
+
+    def __str__(self) -> str:
+        return f"{self.get_position_display()} {self.post}"
+
+
+class ServicePointQuerySet(models.QuerySet["ServicePoint"]):
+    def visible_to(self, user: User) -> ServicePointQuerySet:
+        return self.filter(area__in=Area.objects.visible_to(user).values("pk"))
+
+
+class ServicePoint(models.Model):
+    """A street 民族科 or a community 少数民族便民服务中心."""
+
+    class Kind(models.TextChoices):
+        STREET_SECTION = "street_section", _("Ethnic affairs section (street)")
+        COMMUNITY_CENTRE = "community_centre", _("Service centre (community)")
+
+    area = models.ForeignKey(Area, models.PROTECT, related_name="service_points")
+    kind = models.CharField(_("kind"), max_length=20, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=128)
+    address = models.CharField(_("address"), max_length=255, blank=True)
+    phone = models.CharField(_("public phone"), max_length=32, blank=True)
+    hours = models.CharField(_("opening hours"), max_length=128, blank=True)
+    opened_on = models.DateField(_("opened on"), null=True, blank=True)
+
+    objects = ServicePointQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["area__code", "kind"]
+        verbose_name = _("service point")
+        verbose_name_plural = _("service points")
+        constraints = [
+            models.UniqueConstraint(fields=["area", "kind"], name="service_point_one_per_kind"),
+        ]
+
+    def __str__(self) -> str:
+        return self.name
+
+
+class RolloutStage(models.Model):
+    """When an area joined the system's rollout: the pilot (2013) or the city-wide phase (2015)."""
+
+    class Stage(models.TextChoices):
+        PILOT = "pilot", _("Pilot")
+        CITYWIDE = "citywide", _("City-wide rollout")
+
+    area = models.OneToOneField(Area, models.PROTECT, related_name="rollout")
+    stage = models.CharField(_("stage"), max_length=12, choices=Stage.choices)
+    since = models.DateField(_("since"))
+    basis = models.CharField(_("basis"), max_length=255, blank=True)
+
+    class Meta:
+        ordering = ["since", "area__code"]
+        verbose_name = _("rollout stage")
+        verbose_name_plural = _("rollout stages")
+
+    def __str__(self) -> str:
+        return f"{self.area} {self.get_stage_display()}"
+
+    def is_active(self, on: date | None = None) -> bool:
+        return self.since <= (on or timezone.localdate())
+
+
+class User(AbstractUser):
+    """A named account. Roles and scopes are its memberships."""
+
+    display_name = models.CharField(_("display name"), max_length=64, blank=True)
+    # Changing this ends every session of the account (it is part of the session hash).
+    security_stamp = models.CharField(max_length=32, default="", editable=False)
+    totp_secret = models.TextField(blank=True, editable=False)  # encrypted (lib.crypto)
+    totp_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
+    totp_last_step = models.BigIntegerField(default=0, editable=False)
+    is_demo = models.BooleanField(_("demo account"), default=False)
+
+    objects = UserManager()
+
+    class Meta:
+        verbose_name = _("account")
+        verbose_name_plural = _("accounts")
+
+    def __str__(self) -> str:
+        return self.display_name or self.username
+
+    def get_session_auth_hash(self) -> str:
+        """Bind sessions to the password and the security stamp: bumping either ends them."""
+        return salted_hmac(
+            "tongcheng.org.User.session",
+            f"{self.password}:{self.security_stamp}",
+            algorithm="sha256",
+        ).hexdigest()
+
+    def rotate_security_stamp(self) -> None:
+        self.security_stamp = secrets.token_hex(16)
+
+    # Memberships are read once per request and cached on the instance.
+    def active_memberships(self) -> list[Membership]:
+        cached: list[Membership] | None = getattr(self, "_memberships_cache", None)
+        if cached is None:
+            cached = list(self.memberships.select_related("area", "department"))
+            self._memberships_cache = cached
+        return cached
+
+    def roles(self) -> set[Role]:
+        return {Role(m.role) for m in self.active_memberships()}
+
+    def has_role(self, *roles: Role) -> bool:
+        return bool(self.roles() & set(roles))
+
+    def scope_prefixes(self, roles: Iterable[Role] | None = None) -> list[str]:
+        """Area-code prefixes of the memberships (of the given roles, or all)."""
+        wanted = set(roles) if roles is not None else None
+        return [
+            m.area.prefix
+            for m in self.active_memberships()
+            if wanted is None or Role(m.role) in wanted
+        ]
+
+    def record_scope_prefixes(self) -> list[str]:
+        """Prefixes of the memberships that see records by area (AREA_ROLES)."""
+        return self.scope_prefixes(AREA_ROLES)
+
+    def is_admin_account(self) -> bool:
+        from tongcheng.org.roles import ADMIN_ROLES
+
+        return bool(self.roles() & (ADMIN_ROLES | {Role.CITY_ADMIN}))
+
+
+class MembershipQuerySet(models.QuerySet["Membership"]):
+    def visible_to(self, user: User) -> MembershipQuerySet:
+        return self.filter(area__in=Area.objects.visible_to(user).values("pk"))
+
+
+class Membership(models.Model):
+    """One role held in one area (and, for a liaison, for one member unit)."""
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="memberships")
+    role = models.CharField(_("role"), max_length=20, choices=Role.choices)
+    area = models.ForeignKey(Area, models.PROTECT, related_name="memberships")
+    department = models.ForeignKey(
+        Department, models.PROTECT, null=True, blank=True, related_name="memberships"
+    )
+    granted_by = models.ForeignKey(
+        User, models.SET_NULL, null=True, blank=True, related_name="granted_memberships"
+    )
+    created_at = models.DateTimeField(default=timezone.now)
+
+    objects = MembershipQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["user_id", "role", "area__code"]
+        verbose_name = _("membership")
+        verbose_name_plural = _("memberships")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["user", "role", "area"],
+                condition=Q(department__isnull=True),
+                name="membership_unique_without_department",
+            ),
+            models.UniqueConstraint(
+                fields=["user", "role", "area", "department"],
+                condition=Q(department__isnull=False),
+                name="membership_unique_with_department",
+            ),
+            models.CheckConstraint(
+                condition=~Q(role="dept_liaison") | Q(department__isnull=False),
+                name="membership_liaison_has_department",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_role_display()} · {self.area}"
+
+
+class LoginThrottle(models.Model):
+    """Consecutive failed logins per entered username, whether or not the account exists."""
+
+    username = models.CharField(max_length=150, unique=True)
+    failures = models.PositiveIntegerField(default=0)
+    locked_until = models.DateTimeField(null=True, blank=True)
+    updated_at = models.DateTimeField(auto_now=True)
+
+    def __str__(self) -> str:
+        return self.username

@@ -1,0 +1,45 @@
+"""Project-level views: health checks and the error pages."""
+
+import sys
+
+from django.db import DatabaseError, connection
+from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.template import loader
+from django.views.decorators.cache import never_cache
+
+from tongcheng.audit.services import AuditWriteError
+
+
+@never_cache
+def healthz(request: HttpRequest) -> JsonResponse:
+    """The process is up (no database access)."""
+    return JsonResponse({"status": "ok"})
+
+
+@never_cache
+def readyz(request: HttpRequest) -> JsonResponse:
+    """The process can serve: the database answers."""
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute("SELECT 1")
+            cursor.fetchone()
+    except DatabaseError:
+        return JsonResponse({"status": "unavailable", "database": "unreachable"}, status=503)
+    return JsonResponse({"status": "ok", "database": "ok"})
+
+
+def _plain_error(request: HttpRequest, template: str, status: int) -> HttpResponse:
+    # Rendered without context processors: an error page must not query the database.
+    body = loader.get_template(template).render(
+        {"request_id": getattr(request, "request_id", ""), "LANGUAGE_CODE": request.LANGUAGE_CODE
+         if hasattr(request, "LANGUAGE_CODE") else "zh-hans"}
+    )
+    return HttpResponse(body, status=status)
+
+
+def server_error(request: HttpRequest) -> HttpResponse:
+    """500, or 503 when the database or the audit trail cannot be written (nothing changed)."""
+    exc = sys.exc_info()[1]
+    if isinstance(exc, DatabaseError | AuditWriteError):
+        return _plain_error(request, "503.html", 503)
+    return _plain_error(request, "500.html", 500)
