@@ -1,0 +1,93 @@
+"""The fixed cast of STYLE.md, on top of the real reference data (loaded once per test run).
+
+Areas used by the cast (real NBS codes of 长治市):
+- city           140400000000 长治市
+- district       140403000000 潞州区 (the pilot district)
+- street         140403001000 东街街道
+- community_a    140403001001 和平社区居委会 (in 东街街道)
+- community_b    140403002001 上党门社区居委会 (in 西街街道: another street, same district)
+- other_district 140404000000 上党区
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+import pytest
+from django.core.management import call_command
+from django.test import Client
+
+from tongcheng.org.models import Area, Department, Membership, User
+from tongcheng.org.roles import Role
+
+AREA_CODES = {
+    "city": "140400000000",
+    "district": "140403000000",
+    "street": "140403001000",
+    "community_a": "140403001001",
+    "community_b": "140403002001",
+    "other_district": "140404000000",
+}
+
+# username → (role, area key, department code or None)
+CAST: dict[str, tuple[Role, str, str | None]] = {
+    "community_a": (Role.COMMUNITY_OFFICER, "community_a", None),
+    "community_b": (Role.COMMUNITY_OFFICER, "community_b", None),
+    "street": (Role.STREET_OFFICER, "street", None),
+    "district": (Role.DISTRICT_OFFICE, "district", None),
+    "other_district": (Role.DISTRICT_OFFICE, "other_district", None),
+    "liaison": (Role.DEPT_LIAISON, "city", "city-hrss"),
+    "hotline": (Role.HOTLINE_OPERATOR, "city", None),
+    "volunteer": (Role.LEGAL_VOLUNTEER, "district", None),
+    "representative": (Role.REPRESENTATIVE, "community_a", None),
+    "inspector": (Role.INSPECTOR, "district", None),
+    "leader": (Role.LEADER, "city", None),
+    "city_admin": (Role.CITY_ADMIN, "city", None),
+    "sys_admin": (Role.SYS_ADMIN, "city", None),
+    "security_admin": (Role.SECURITY_ADMIN, "city", None),
+    "audit_admin": (Role.AUDIT_ADMIN, "city", None),
+}
+
+
+@pytest.fixture(scope="session")
+def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
+    """Reference data and the cast's accounts, once for the whole run."""
+    with django_db_blocker.unblock():
+        call_command("load_reference", verbosity=0)
+        areas = {key: Area.objects.get(code=code) for key, code in AREA_CODES.items()}
+        for username, (role, area_key, department_code) in CAST.items():
+            user = User.objects.create(username=username, display_name=username)
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
+            Membership.objects.create(
+                user=user,
+                role=role,
+                area=areas[area_key],
+                department=Department.objects.get(code=department_code)
+                if department_code
+                else None,
+            )
+
+
+@dataclass
+class Cast:
+    """Fresh instances per test, so no membership cache leaks between tests."""
+
+    areas: dict[str, Area]
+
+    def __getattr__(self, username: str) -> User:
+        if username not in CAST:
+            raise AttributeError(username)
+        return User.objects.get(username=username)
+
+    def client(self, username: str) -> Client:
+        """A client logged in as a cast member (two-factor already satisfied)."""
+        client = Client()
+        client.force_login(User.objects.get(username=username))
+        return client
+
+
+@pytest.fixture
+def cast(db: None) -> Cast:
+    return Cast(areas={key: Area.objects.get(code=code) for key, code in AREA_CODES.items()})
