@@ -8,9 +8,10 @@ a write was asked for. Both write one `denied` audit event (see audit.middleware
 from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch, Q, QuerySet
 from django.http import Http404
 
-from tongcheng.org.models import Area, Membership, User
+from tongcheng.org.models import Area, Department, Membership, User
 from tongcheng.org.roles import GRANTABLE, READ_ONLY_ROLES, Role
 
 
@@ -44,14 +45,17 @@ def writable_prefixes(user: User, roles: frozenset[Role] | None = None) -> list[
 
 
 def check_area_access(
-    user: User, area: Area, *, object_type: str, object_id: object, write: bool = False,
+    user: User,
+    area: Area,
+    *,
+    object_type: str,
+    object_id: object,
+    write: bool = False,
     roles: frozenset[Role] | None = None,
 ) -> None:
     """Raise NotInScope/ReadOnly unless `user` may read (or write) a record of `area`."""
     read = [
-        m.area.prefix
-        for m in user.active_memberships()
-        if roles is None or Role(m.role) in roles
+        m.area.prefix for m in user.active_memberships() if roles is None or Role(m.role) in roles
     ]
     if not any(area.code.startswith(prefix) for prefix in read):
         raise NotInScope(object_type, object_id)
@@ -82,6 +86,33 @@ def can_grant(actor: User, role: Role, area: Area) -> bool:
     )
 
 
+def users_managed_by(actor: User) -> QuerySet[User]:
+    """The accounts `get_user_for_user` lets the actor read, as one query (for lists).
+
+    An account is listed when one of its memberships lies inside a managing membership's area;
+    the security administrator (三员 account management) sees every account.
+    """
+    if actor.has_role(Role.SECURITY_ADMIN):
+        return User.objects.all()
+    prefixes = [m.area.prefix for m in managing_memberships(actor)]
+    if not prefixes:
+        return User.objects.none()
+    condition = Q(pk__in=[])
+    for prefix in prefixes:
+        condition |= Q(area__code__startswith=prefix)
+    return User.objects.filter(pk__in=Membership.objects.filter(condition).values("user_id"))
+
+
+def get_department_for_user(user: User, code: str) -> Department:
+    """A member unit of the directory the user may open (see DepartmentQuerySet.visible_to)."""
+    department = (
+        Department.objects.visible_to(user).filter(code=code).select_related("area").first()
+    )
+    if department is None:
+        raise NotInScope("department", code)
+    return department
+
+
 def get_user_for_user(actor: User, pk: int, write: bool = False) -> User:
     """An account the actor manages.
 
@@ -90,7 +121,11 @@ def get_user_for_user(actor: User, pk: int, write: bool = False) -> User:
     office cannot disable or edit an account that also holds a city-wide role).
     """
     target = (
-        User.objects.filter(pk=pk).prefetch_related("memberships__area").first()
+        User.objects.filter(pk=pk)
+        .prefetch_related(
+            Prefetch("memberships", Membership.objects.select_related("area", "department"))
+        )
+        .first()
         if pk is not None
         else None
     )
@@ -98,8 +133,9 @@ def get_user_for_user(actor: User, pk: int, write: bool = False) -> User:
         raise NotInScope("user", pk)
     held = list(target.memberships.all())
     managed = [
-        m for m in held if any(m.area.code.startswith(own.area.prefix)
-                               for own in managing_memberships(actor))
+        m
+        for m in held
+        if any(m.area.code.startswith(own.area.prefix) for own in managing_memberships(actor))
     ]
     if not managed and not actor.has_role(Role.SECURITY_ADMIN):
         raise NotInScope("user", pk)

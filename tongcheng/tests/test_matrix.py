@@ -1,0 +1,174 @@
+"""The authorisation matrix: every role of the cast × every policy entry × {own, sibling, other}.
+
+Driven by tongcheng.org.policy.POLICY: a role outside an entry gets 403; inside it, an object
+outside the member's scope gets 404, one inside it is served. The expectations for scope are
+written out by hand below (not computed by the code under test), so a scoping bug shows up as a
+mismatch. Each cell runs in a rolled-back savepoint, so a write in one cell cannot change the next.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+from django.db import transaction
+from django.urls import reverse
+
+from tongcheng.conftest import CAST
+from tongcheng.org.models import Membership, User
+from tongcheng.org.policy import POLICY, Access, Public
+
+# The three objects each cell is tried against.
+AREAS = {"own": "140403001001", "sibling": "140403002001", "other": "140404001001"}
+ACCOUNTS = {"own": "community_a", "sibling": "community_b", "other": "other_district"}
+ALL = frozenset(AREAS)
+
+# Which of the three areas lies in each cast member's scope (their membership's subtree).
+AREA_SCOPE: dict[str, frozenset[str]] = {
+    "community_a": frozenset({"own"}),
+    "community_b": frozenset({"sibling"}),
+    "street": frozenset({"own"}),
+    "district": frozenset({"own", "sibling"}),
+    "other_district": frozenset({"other"}),
+    "liaison": ALL,
+    "hotline": ALL,
+    "volunteer": frozenset({"own", "sibling"}),
+    "representative": frozenset({"own"}),
+    "inspector": frozenset({"own", "sibling"}),
+    "leader": ALL,
+    "city_admin": ALL,
+    "sys_admin": ALL,
+    "security_admin": ALL,
+    "audit_admin": ALL,
+}
+
+# Accounts each account manager may read, and may change (it could grant all their roles).
+ACCOUNT_READ: dict[str, frozenset[str]] = {
+    "district": frozenset({"own", "sibling"}),
+    "other_district": frozenset({"other"}),
+    "city_admin": ALL,
+    "security_admin": ALL,
+}
+ACCOUNT_WRITE: dict[str, frozenset[str]] = {
+    "district": frozenset({"own", "sibling"}),
+    "other_district": frozenset(),  # its only account in scope is its own district office
+    "city_admin": ALL,
+    "security_admin": ALL,
+}
+
+
+def area_kwargs(which: str) -> dict[str, str]:
+    return {"code": AREAS[which]}
+
+
+def service_point_kwargs(which: str) -> dict[str, str]:
+    return {"code": AREAS[which], "kind": "community_centre"}
+
+
+def account_kwargs(which: str) -> dict[str, Any]:
+    return {"pk": User.objects.get(username=ACCOUNTS[which]).pk}
+
+
+def membership_kwargs(which: str) -> dict[str, Any]:
+    membership = Membership.objects.get(user__username=ACCOUNTS[which])
+    return {"pk": membership.user_id, "membership_pk": membership.pk}
+
+
+# URL name → (kwargs for a target, which scope table decides 404 for it).
+Target = tuple[Callable[[str], dict[str, Any]], str]
+TARGETS: dict[str, Target] = {
+    "org:area_detail": (area_kwargs, "area"),
+    "org:area_rollout_edit": (area_kwargs, "area"),
+    "org:service_point_edit": (service_point_kwargs, "area"),
+    "org:user_detail": (account_kwargs, "account"),
+    "org:user_edit": (account_kwargs, "account"),
+    "org:user_set_active": (account_kwargs, "account"),
+    "org:user_reset_two_factor": (account_kwargs, "account"),
+    "org:membership_add": (account_kwargs, "account"),
+    "org:membership_remove": (membership_kwargs, "account"),
+    "api:area_detail": (area_kwargs, "area"),
+}
+# Entries whose URL takes fixed arguments that are not scoped objects.
+FIXED_KWARGS: dict[str, dict[str, str]] = {
+    "org:department_detail": {"code": "city-hrss"},
+    "audit:object_history": {"object_type": "area", "object_id": AREAS["own"]},
+}
+# Operations that are not writes of records but still only answer POST.
+POST_ONLY = {"logout"}
+
+
+def in_scope(username: str, name: str, kind: str, which: str, write: bool) -> bool:
+    if kind == "area":
+        return which in AREA_SCOPE[username]
+    table = ACCOUNT_WRITE if write else ACCOUNT_READ
+    return which in table.get(username, frozenset())
+
+
+def expected(username: str, name: str, entry: Access, which: str | None) -> str:
+    role = CAST[username][0]
+    if role not in entry.roles:
+        return "403"
+    if which is None:
+        return "ok"
+    kwargs_fn, kind = TARGETS[name]
+    if kind == "account":
+        readable = which in ACCOUNT_READ.get(username, frozenset())
+        if not readable:
+            return "404"
+        if entry.write and which not in ACCOUNT_WRITE.get(username, frozenset()):
+            return "403"
+        return "ok"
+    return "ok" if in_scope(username, name, kind, which, entry.write) else "404"
+
+
+def observed(status: int) -> str:
+    if status in (403, 404):
+        return str(status)
+    if status < 400 or status in (400, 405, 409, 422):
+        # 400/422: the empty test POST was refused by validation — the permission layer passed.
+        return "ok"
+    return f"error {status}"
+
+
+def test_it_runs_every_cell_of_the_matrix(cast: Any, capsys: Any) -> None:
+    cells = 0
+    mismatches: list[str] = []
+    for name, entry in sorted(POLICY.items()):
+        if isinstance(entry, Public):
+            continue
+        targets: list[str | None] = list(AREAS) if name in TARGETS else [None]
+        for username in CAST:
+            client = cast.client(username)
+            for which in targets:
+                if which is not None:
+                    url = reverse(name, kwargs=TARGETS[name][0](which))
+                else:
+                    url = reverse(name, kwargs=FIXED_KWARGS.get(name))
+                post = entry.write or name in POST_ONLY
+                with transaction.atomic():
+                    response = client.post(url) if post else client.get(url)
+                    transaction.set_rollback(True)
+                cells += 1
+                want = expected(username, name, entry, which)
+                got = observed(response.status_code)
+                if want != got:
+                    mismatches.append(
+                        f"{name} as {username} on {which or '-'}: want {want}, got {got}"
+                    )
+    with capsys.disabled():
+        print(f"\nauthorisation matrix: {cells} cells, {len(mismatches)} mismatches")
+    assert mismatches == []
+
+
+def test_it_has_a_target_for_every_url_with_an_object() -> None:
+    # A new URL that takes an object id must say how the matrix picks own/sibling/other.
+    from django.urls import get_resolver
+
+    for name in POLICY:
+        if isinstance(POLICY[name], Public):
+            continue
+        try:
+            reverse(name, kwargs=FIXED_KWARGS.get(name))
+        except Exception:
+            assert name in TARGETS, f"{name} takes arguments but has no matrix target"
+    assert get_resolver() is not None
