@@ -58,6 +58,9 @@ if not DEBUG and (
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# How many reverse proxies stand in front: the client address recorded in audit events is read
+# from X-Forwarded-For only then (0 = use REMOTE_ADDR; docs/deploy.md).
+TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
 
 INSTALLED_APPS = [
     "django.contrib.auth",
@@ -74,7 +77,7 @@ INSTALLED_APPS = [
 MIDDLEWARE = [
     "tongcheng.audit.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
-    "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Static files: whitenoise in production (below); runserver's staticfiles view in development.
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -86,6 +89,9 @@ MIDDLEWARE = [
     "tongcheng.org.middleware.SessionPolicyMiddleware",
     "tongcheng.org.middleware.AccessPolicyMiddleware",
 ]
+
+if not DEBUG:
+    MIDDLEWARE.insert(2, "whitenoise.middleware.WhiteNoiseMiddleware")
 
 ROOT_URLCONF = "tongcheng.urls"
 WSGI_APPLICATION = "tongcheng.wsgi.application"

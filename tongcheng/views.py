@@ -2,7 +2,7 @@
 
 import sys
 
-from django.db import DatabaseError, connection
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
 from django.template import loader
 from django.views.decorators.cache import never_cache
@@ -10,13 +10,17 @@ from django.views.decorators.cache import never_cache
 from tongcheng.audit.services import AuditWriteError
 
 
+# Outside ATOMIC_REQUESTS: opening the request transaction would need the database, and these
+# two must answer (200, or readyz's 503) when it is down.
 @never_cache
+@transaction.non_atomic_requests
 def healthz(request: HttpRequest) -> JsonResponse:
     """The process is up (no database access)."""
     return JsonResponse({"status": "ok"})
 
 
 @never_cache
+@transaction.non_atomic_requests
 def readyz(request: HttpRequest) -> JsonResponse:
     """The process can serve: the database answers."""
     try:
@@ -31,8 +35,12 @@ def readyz(request: HttpRequest) -> JsonResponse:
 def _plain_error(request: HttpRequest, template: str, status: int) -> HttpResponse:
     # Rendered without context processors: an error page must not query the database.
     body = loader.get_template(template).render(
-        {"request_id": getattr(request, "request_id", ""), "LANGUAGE_CODE": request.LANGUAGE_CODE
-         if hasattr(request, "LANGUAGE_CODE") else "zh-hans"}
+        {
+            "request_id": getattr(request, "request_id", ""),
+            "LANGUAGE_CODE": request.LANGUAGE_CODE
+            if hasattr(request, "LANGUAGE_CODE")
+            else "zh-hans",
+        }
     )
     return HttpResponse(body, status=status)
 

@@ -7,6 +7,7 @@ from collections.abc import Callable
 from typing import Any
 
 from django.conf import settings
+from django.contrib import messages
 from django.contrib.auth import logout
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -31,8 +32,32 @@ SESSION_ENROL_REQUIRED = "tc_enrol_required"
 SESSION_PENDING_USER = "tc_pending_user"
 
 
+# The last-seen time is written at most once a minute: a session write on every request would
+# cost a database write per page for a precision the 15/30-minute idle limits do not need.
+LAST_SEEN_RESOLUTION_SECONDS = 60
+
+
+def session_expired(request: HttpRequest, now: float) -> bool:
+    """Whether the logged-in session has been idle too long or has lived too long."""
+    user = request.user
+    login_at = float(request.session.get(SESSION_LOGIN_AT, now))
+    last_seen = float(request.session.get(SESSION_LAST_SEEN, now))
+    idle = (
+        settings.SESSION_IDLE_MINUTES_ADMIN
+        if user.is_admin_account()  # type: ignore[union-attr]
+        else settings.SESSION_IDLE_MINUTES
+    )
+    return now - last_seen > idle * 60 or now - login_at > settings.SESSION_ABSOLUTE_HOURS * 3600
+
+
 class SessionPolicyMiddleware:
-    """Idle timeout (30 min; 15 for administrators) and absolute lifetime (12 h)."""
+    """Idle timeout (30 min; 15 for administrators) and absolute lifetime (12 h).
+
+    A disabled account or a changed security stamp (roles changed) needs nothing here: Django's
+    AuthenticationMiddleware already finds no user for such a session (inactive accounts cannot
+    authenticate, and the session hash includes the stamp), so the access policy sends the
+    request to the login page.
+    """
 
     def __init__(self, get_response: Callable[[HttpRequest], HttpResponse]) -> None:
         self.get_response = get_response
@@ -41,18 +66,7 @@ class SessionPolicyMiddleware:
         user = request.user
         if user.is_authenticated:
             now = timezone.now().timestamp()
-            login_at = request.session.get(SESSION_LOGIN_AT, now)
-            last_seen = request.session.get(SESSION_LAST_SEEN, now)
-            idle = (
-                settings.SESSION_IDLE_MINUTES_ADMIN
-                if user.is_admin_account()  # type: ignore[union-attr]
-                else settings.SESSION_IDLE_MINUTES
-            )
-            expired = (
-                now - last_seen > idle * 60
-                or now - login_at > settings.SESSION_ABSOLUTE_HOURS * 3600
-            )
-            if expired:
+            if session_expired(request, now):
                 audit_record(
                     actor=request,
                     action="session.expired",
@@ -60,18 +74,45 @@ class SessionPolicyMiddleware:
                     object_id=user.pk,
                 )
                 logout(request)
-                request.session["tc_expired"] = True
+                messages.info(request, _("Your session has ended; please log in again."))
             else:
-                request.session[SESSION_LAST_SEEN] = now
                 request.session.setdefault(SESSION_LOGIN_AT, now)
+                last_seen = float(request.session.get(SESSION_LAST_SEEN, 0))
+                if now - last_seen >= LAST_SEEN_RESOLUTION_SECONDS:
+                    request.session[SESSION_LAST_SEEN] = now
         return self.get_response(request)
 
 
 def _wants_json(request: HttpRequest, entry: Access | Public | None) -> bool:
-    return bool(
-        (isinstance(entry, Access) and entry.api)
-        or request.path.startswith("/api/")
+    return bool((isinstance(entry, Access) and entry.api) or request.path.startswith("/api/"))
+
+
+def audit_denial(request: HttpRequest, view_name: str | None, reason: str) -> None:
+    """One `denied` event for a refused request (policy or role)."""
+    audit_record(
+        actor=request,
+        action=f"deny:{view_name or '-'}",
+        outcome=AuditEvent.Outcome.DENIED,
+        reason=reason,
     )
+
+
+def check_roles(request: HttpRequest, view_name: str, entry: Access) -> bool:
+    """Whether the (authenticated) user holds a role the policy entry allows.
+
+    Sets `request.acting_role` (the first allowed role, in Role order) and `request.acting_roles`;
+    audits the denial when there is none. Shared by the middleware and the REST API, which
+    authenticates token callers itself and then applies the same check.
+    """
+    user = request.user
+    held = {Role(m.role) for m in user.active_memberships()}  # type: ignore[union-attr]
+    acting = [role for role in Role if role in held and role in entry.roles]
+    if not acting:
+        audit_denial(request, view_name, "role not allowed")
+        return False
+    request.acting_role = acting[0]  # type: ignore[attr-defined]
+    request.acting_roles = acting  # type: ignore[attr-defined]
+    return True
 
 
 class AccessPolicyMiddleware:
@@ -114,30 +155,24 @@ class AccessPolicyMiddleware:
             return redirect_to_login(request.get_full_path())
         if request.session.get(SESSION_ENROL_REQUIRED) and not entry.during_enrolment:
             return redirect("account:two_factor_setup")
-        return self.check_roles(request, view_name or "", entry)
-
-    def check_roles(self, request: HttpRequest, view_name: str, entry: Access) -> HttpResponse | None:
-        user = request.user
-        held = [Role(m.role) for m in user.active_memberships()]  # type: ignore[union-attr]
-        acting = [role for role in Role if role in held and role in entry.roles]
-        if not acting:
-            return self._deny(request, view_name, "role not allowed", entry)
-        request.acting_role = acting[0]  # type: ignore[attr-defined]
-        request.acting_roles = acting  # type: ignore[attr-defined]
+        if not check_roles(request, view_name or "", entry):
+            return self._refuse(request, entry)
         return None
 
     def _deny(
-        self, request: HttpRequest, view_name: str | None, reason: str, entry: Access | Public | None
+        self,
+        request: HttpRequest,
+        view_name: str | None,
+        reason: str,
+        entry: Access | Public | None,
     ) -> HttpResponse:
-        audit_record(
-            actor=request,
-            action=f"deny:{view_name or '-'}",
-            outcome=AuditEvent.Outcome.DENIED,
-            reason=reason,
-        )
+        audit_denial(request, view_name, reason)
+        return self._refuse(request, entry)
+
+    def _refuse(self, request: HttpRequest, entry: Access | Public | None) -> HttpResponse:
         if _wants_json(request, entry):
             return JsonResponse({"detail": _("You do not have permission for this.")}, status=403)
-        raise PermissionDenied(reason)
+        raise PermissionDenied
 
     def process_exception(self, request: HttpRequest, exception: Exception) -> None:
         if isinstance(exception, NotInScope | ReadOnly):
@@ -160,5 +195,8 @@ __all__ = [
     "SESSION_PENDING_USER",
     "AccessPolicyMiddleware",
     "SessionPolicyMiddleware",
+    "audit_denial",
+    "check_roles",
+    "session_expired",
     "two_factor_required",
 ]

@@ -151,9 +151,20 @@ class ServiceCategory(models.Model):
 
 class DepartmentQuerySet(models.QuerySet["Department"]):
     def visible_to(self, user: User) -> DepartmentQuerySet:
-        """The directory is public inside the system: units of the user's city or districts."""
-        return self.filter(area__in=Area.objects.visible_to(user).values("pk")) | self.filter(
-            area__level=Area.Level.CITY
+        """The directory is public inside the system: units of the user's city or districts.
+
+        A street or community officer sees the units of the district it lies in too (its own
+        scope holds no unit: units sit at city and district level).
+        """
+        districts = {
+            prefix[: LEVEL_PREFIX_LENGTH["district"]].ljust(12, "0")
+            for prefix in user.scope_prefixes()
+            if len(prefix) >= LEVEL_PREFIX_LENGTH["district"]
+        }
+        return self.filter(
+            Q(area__level=Area.Level.CITY)
+            | Q(area__code__in=sorted(districts))
+            | Q(area__in=Area.objects.visible_to(user).values("pk"))
         )
 
 
@@ -389,3 +400,38 @@ class LoginThrottle(models.Model):
 
     def __str__(self) -> str:
         return self.username
+
+
+class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
+    def usable(self) -> ApiTokenQuerySet:
+        """Tokens that authenticate now: not revoked, not expired, of an active account."""
+        return self.filter(
+            revoked=False, expires_at__gt=timezone.now(), user__is_active=True
+        ).select_related("user")
+
+
+class ApiToken(models.Model):
+    """A bearer token for an integration calling the REST API as one account.
+
+    Only a keyed hash of the token is stored; `prefix` (the first characters) lets people tell
+    their tokens apart without the secret.
+    """
+
+    user = models.ForeignKey(User, models.CASCADE, related_name="api_tokens")
+    name = models.CharField(_("name"), max_length=64)
+    prefix = models.CharField(_("prefix"), max_length=16)
+    token_hash = models.CharField(max_length=64, unique=True, editable=False)
+    created_at = models.DateTimeField(_("created at"), default=timezone.now)
+    expires_at = models.DateTimeField(_("expires at"))
+    last_used_at = models.DateTimeField(_("last used at"), null=True, blank=True)
+    revoked = models.BooleanField(_("revoked"), default=False)
+
+    objects = ApiTokenQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created_at"]
+        verbose_name = _("API token")
+        verbose_name_plural = _("API tokens")
+
+    def __str__(self) -> str:
+        return f"{self.name} ({self.prefix}…)"

@@ -103,12 +103,15 @@ POLICY: dict[str, Public | Access] = {
     "audit:object_history": only(Role.AUDIT_ADMIN, scope=Scope.CITY),
     # REST API
     "api:openapi-json": PUBLIC,
+    # ninja's root path: always 404 (it only lets ninja compute the API's base path).
+    "api:api-root": PUBLIC,
     "api:openapi-view": everyone(api=True),
     "api:me": everyone(scope=Scope.SELF, api=True),
     "api:area_list": everyone(api=True),
     "api:area_detail": everyone(api=True),
     "api:department_list": everyone(api=True),
 }
+
 
 def entry_for(view_name: str | None) -> Public | Access | None:
     if not view_name:

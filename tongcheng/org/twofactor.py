@@ -72,3 +72,23 @@ def verify(user: User, code: str, *, secret: str | None = None) -> bool:
 def current_code(secret: str) -> str:
     """The code an authenticator shows now (demo helper and tests)."""
     return pyotp.TOTP(secret).now()
+
+
+def enrolment_secret(user: User) -> str:
+    """The secret being enrolled: the stored unconfirmed one, or a new one (stored, unconfirmed).
+
+    Kept on the account, encrypted, rather than in the session, so that reloading the page or
+    scanning on a second device shows the same code until it is confirmed.
+    """
+    if has_two_factor(user):
+        raise ValueError("the account already has a confirmed second factor")
+    if user.totp_secret:
+        return secret_of(user)
+    secret = new_secret()
+    store_secret(user, secret, confirmed=False)
+    return secret
+
+
+def grouped(secret: str) -> str:
+    """The secret in groups of four letters, for typing it into an authenticator by hand."""
+    return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))
