@@ -281,6 +281,20 @@ def api_token_create(*, user: User, name: str, days: int, actor: Actor) -> tuple
     return api_token, token
 
 
+@transaction.atomic
+def api_token_revoke(*, api_token: ApiToken, actor: Actor) -> None:
+    """Stop a token from authenticating, at once and for good (it is kept for the record)."""
+    api_token.revoked = True
+    api_token.save(update_fields=["revoked"])
+    audit_record(
+        actor=actor,
+        action="api_token.revoke",
+        object_type="api_token",
+        object_id=api_token.pk,
+        detail={"user_id": api_token.user_id},
+    )
+
+
 def api_token_user(token: str) -> User | None:
     """The account behind a usable (known, unexpired, unrevoked) token of an active account."""
     if not token.startswith(API_TOKEN_PREFIX):
