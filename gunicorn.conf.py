@@ -1,0 +1,34 @@
+"""gunicorn settings for production: `gunicorn tongcheng.wsgi` (docs/deploy.md).
+
+Everything can be overridden from the environment; the defaults suit one small VM behind a
+reverse proxy. The access log is off: the application writes its own JSON line per request
+(tongcheng.access: method, route name, status, duration, user id), which carries no path, query
+string or other personal data. gunicorn's own access log would print full URLs.
+"""
+
+import os
+
+bind = os.environ.get("GUNICORN_BIND", os.environ.get("BIND", "127.0.0.1:8000"))
+workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
+worker_class = "sync"
+# A slow request is killed after this many seconds (Excel imports run as commands, not requests).
+timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
+graceful_timeout = 30
+keepalive = 5
+# Recycle workers now and then, with jitter, so slow memory growth never accumulates.
+max_requests = int(os.environ.get("GUNICORN_MAX_REQUESTS", "2000"))
+max_requests_jitter = 200
+# Load the application once in the master: a misconfiguration (missing secret) stops startup.
+preload_app = True
+
+accesslog = None
+errorlog = "-"
+loglevel = os.environ.get("GUNICORN_LOG_LEVEL", "warning")
+
+# The reverse proxy is the only client; it sets X-Forwarded-Proto (SECURE_PROXY_SSL_HEADER) and
+# X-Forwarded-For (read per TRUSTED_PROXY_HOPS). Only trust these headers from the proxy.
+forwarded_allow_ips = os.environ.get("FORWARDED_ALLOW_IPS", "127.0.0.1")
+
+# Limits on the request line and headers (defaults are generous); uploads stream in the body.
+limit_request_line = 8190
+limit_request_fields = 100
