@@ -49,11 +49,12 @@ def secret(name: str) -> str:
 SECRET_KEY = secret("SECRET_KEY")
 FIELD_ENCRYPTION_KEY = secret("FIELD_ENCRYPTION_KEY")
 HASH_KEY = secret("HASH_KEY")
-if not DEBUG and (
-    SECRET_KEY == _DEV_SECRETS["SECRET_KEY"]
-    or FIELD_ENCRYPTION_KEY == _DEV_SECRETS["FIELD_ENCRYPTION_KEY"]
-    or HASH_KEY == _DEV_SECRETS["HASH_KEY"]
-):
+_CONFIGURED = {
+    "SECRET_KEY": SECRET_KEY,
+    "FIELD_ENCRYPTION_KEY": FIELD_ENCRYPTION_KEY,
+    "HASH_KEY": HASH_KEY,
+}
+if not DEBUG and any(_CONFIGURED[name] == value for name, value in _DEV_SECRETS.items()):
     raise ImproperlyConfigured("The development keys cannot be used with DEBUG off.")
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")

@@ -6,7 +6,7 @@ import secrets
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.contrib.auth.models import AbstractUser, UserManager
+from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
 from django.utils import timezone
@@ -290,8 +290,6 @@ class User(AbstractUser):
     totp_confirmed_at = models.DateTimeField(null=True, blank=True, editable=False)
     totp_last_step = models.BigIntegerField(default=0, editable=False)
     is_demo = models.BooleanField(_("demo account"), default=False)
-
-    objects = UserManager()
 
     class Meta:
         verbose_name = _("account")

@@ -97,20 +97,13 @@ FIXED_KWARGS: dict[str, dict[str, str]] = {
 POST_ONLY = {"logout"}
 
 
-def in_scope(username: str, name: str, kind: str, which: str, write: bool) -> bool:
-    if kind == "area":
-        return which in AREA_SCOPE[username]
-    table = ACCOUNT_WRITE if write else ACCOUNT_READ
-    return which in table.get(username, frozenset())
-
-
 def expected(username: str, name: str, entry: Access, which: str | None) -> str:
     role = CAST[username][0]
     if role not in entry.roles:
         return "403"
     if which is None:
         return "ok"
-    kwargs_fn, kind = TARGETS[name]
+    kind = TARGETS[name][1]
     if kind == "account":
         readable = which in ACCOUNT_READ.get(username, frozenset())
         if not readable:
@@ -118,7 +111,7 @@ def expected(username: str, name: str, entry: Access, which: str | None) -> str:
         if entry.write and which not in ACCOUNT_WRITE.get(username, frozenset()):
             return "403"
         return "ok"
-    return "ok" if in_scope(username, name, kind, which, entry.write) else "404"
+    return "ok" if which in AREA_SCOPE[username] else "404"
 
 
 def observed(status: int) -> str:
