@@ -58,7 +58,7 @@ def test_it_passes_check_deploy_with_production_settings() -> None:
     assert done.returncode == 0, done.stdout + done.stderr
     assert "System check identified no issues" in done.stdout
     assert "WARNING" not in done.stdout + done.stderr
-    assert "silenced" not in done.stdout
+    assert "(0 silenced)" in done.stdout
 
 
 def test_it_refuses_to_start_without_each_secret() -> None:
