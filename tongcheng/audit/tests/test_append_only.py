@@ -48,3 +48,12 @@ def test_it_refuses_raw_sql_update_and_delete_on_postgresql(event: AuditEvent) -
         ):
             cursor.execute(sql, [event.pk])
     assert AuditEvent.objects.get(pk=event.pk).action == "test.thing"
+
+
+def test_it_labels_actions_for_people_and_keeps_unknown_codes() -> None:
+    from django.utils import translation
+
+    with translation.override("en"):
+        assert AuditEvent(action="login.success").action_label == "Logged in"
+        assert AuditEvent(action="deny:org:area_detail").action_label == "Access denied"
+        assert AuditEvent(action="someday.new").action_label == "someday.new"
