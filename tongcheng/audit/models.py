@@ -88,12 +88,6 @@ class AuditEvent(models.Model):
     def __str__(self) -> str:
         return f"{self.at:%Y-%m-%d %H:%M} {self.username} {self.action}"
 
-    @property
-    def action_label(self) -> str:
-        if self.action.startswith("deny:"):
-            return str(_("Access denied"))
-        return str(ACTION_LABELS.get(self.action, self.action))
-
     def save(self, *args: object, **kwargs: object) -> None:
         if self.pk is not None:
             raise AuditImmutableError("audit events cannot be changed")
@@ -101,3 +95,9 @@ class AuditEvent(models.Model):
 
     def delete(self, *args: object, **kwargs: object) -> tuple[int, dict[str, int]]:
         raise AuditImmutableError("audit events cannot be deleted")
+
+    @property
+    def action_label(self) -> str:
+        if self.action.startswith("deny:"):
+            return str(_("Access denied"))
+        return str(ACTION_LABELS.get(self.action, self.action))
