@@ -84,8 +84,8 @@ policy-doc: setup
 	$(PY) docs/policy_table.py
 
 messages: setup
-	$(MANAGE) makemessages -l zh_Hans --no-obsolete --no-location
-	$(MANAGE) compilemessages -l zh_Hans
+	$(MANAGE) makemessages -l zh_Hans --no-obsolete --no-location --ignore=e2e --ignore=bench --ignore=static
+	$(MANAGE) compilemessages -l zh_Hans --ignore=.venv
 
 clean:
 	rm -rf $(VENV) db.sqlite3* artifacts

@@ -67,6 +67,9 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = api_token_user(token)
         if user is None:
+            # A guessed, expired or revoked token leaves a trace (never the token itself).
+            match = request.resolver_match
+            audit_denial(request, match.view_name if match else None, "bad token")
             return None
         # The token's account is the request's user: audit events name it.
         request.user = user

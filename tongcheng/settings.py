@@ -4,6 +4,7 @@ With DEBUG off the process refuses to start unless SECRET_KEY, FIELD_ENCRYPTION_
 are set: production never runs on the development keys. See docs/deploy.md for every variable.
 """
 
+import base64
 import os
 from pathlib import Path
 
@@ -49,6 +50,14 @@ def secret(name: str) -> str:
 SECRET_KEY = secret("SECRET_KEY")
 FIELD_ENCRYPTION_KEY = secret("FIELD_ENCRYPTION_KEY")
 HASH_KEY = secret("HASH_KEY")
+for _name in ("FIELD_ENCRYPTION_KEY", "HASH_KEY"):
+    try:
+        _raw = base64.b64decode(globals()[_name], validate=True)
+    except ValueError:
+        _raw = b""
+    if len(_raw) != 32:
+        raise ImproperlyConfigured(f"{_name} must be 32 random bytes, base64-encoded.")
+
 _CONFIGURED = {
     "SECRET_KEY": SECRET_KEY,
     "FIELD_ENCRYPTION_KEY": FIELD_ENCRYPTION_KEY,

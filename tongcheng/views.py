@@ -1,5 +1,6 @@
 """Project-level views: health checks and the error pages."""
 
+import logging
 import sys
 
 from django.db import DatabaseError, connection, transaction
@@ -8,6 +9,8 @@ from django.template import loader
 from django.views.decorators.cache import never_cache
 
 from tongcheng.audit.services import AuditWriteError
+
+log = logging.getLogger("tongcheng.errors")
 
 
 # Outside ATOMIC_REQUESTS: opening the request transaction would need the database, and these
@@ -48,6 +51,12 @@ def _plain_error(request: HttpRequest, template: str, status: int) -> HttpRespon
 def server_error(request: HttpRequest) -> HttpResponse:
     """500, or 503 when the database or the audit trail cannot be written (nothing changed)."""
     exc = sys.exc_info()[1]
+    match = getattr(request, "resolver_match", None)
+    # The class and the route, never the message: messages can carry values.
+    log.error(
+        "unhandled error",
+        extra={"error": type(exc).__name__, "route": match.view_name if match else "-"},
+    )
     if isinstance(exc, DatabaseError | AuditWriteError):
         return _plain_error(request, "503.html", 503)
     return _plain_error(request, "500.html", 500)

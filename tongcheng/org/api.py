@@ -69,7 +69,7 @@ def me(request: HttpRequest) -> MeOut:
             area_name=m.area.name,
             department_code=m.department.code if m.department else None,
         )
-        for m in user.active_memberships()
+        for m in user.all_memberships()
     ]
     return MeOut(username=user.username, display_name=user.display_name, memberships=memberships)
 

@@ -137,7 +137,7 @@ def profile(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     context = {
         "account": user,
-        "memberships": user.active_memberships(),
+        "memberships": user.all_memberships(),
         "has_two_factor": twofactor.has_two_factor(user),
         "two_factor_required": twofactor.two_factor_required(user),
     }

@@ -24,7 +24,7 @@ def menu_for(request: HttpRequest) -> list[dict[str, object]]:
     user = request.user
     if not user.is_authenticated:
         return []
-    roles = user.roles()
+    roles = user.held_roles()
     current = request.resolver_match.view_name if request.resolver_match else ""
     items = []
     for name, label in NAVIGATION:

@@ -105,11 +105,12 @@ def check_roles(request: HttpRequest, view_name: str, entry: Access) -> bool:
     authenticates token callers itself and then applies the same check.
     """
     user = request.user
-    held = {Role(m.role) for m in user.active_memberships()}  # type: ignore[union-attr]
+    held = user.held_roles()  # type: ignore[union-attr]
     acting = [role for role in Role if role in held and role in entry.roles]
     if not acting:
         audit_denial(request, view_name, "role not allowed")
         return False
+    user.act_as(acting)  # type: ignore[union-attr]
     request.acting_role = acting[0]  # type: ignore[attr-defined]
     request.acting_roles = acting  # type: ignore[attr-defined]
     return True

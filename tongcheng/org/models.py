@@ -310,14 +310,37 @@ class User(AbstractUser):
         self.security_stamp = secrets.token_hex(16)
 
     # Memberships are read once per request and cached on the instance.
-    def active_memberships(self) -> list[Membership]:
+    def all_memberships(self) -> list[Membership]:
+        """Every membership the account holds (for menus, profiles and the policy check)."""
         cached: list[Membership] | None = getattr(self, "_memberships_cache", None)
         if cached is None:
             cached = list(self.memberships.select_related("area", "department"))
             self._memberships_cache = cached
         return cached
 
+    def act_as(self, roles: Iterable[Role]) -> None:
+        """Narrow this request to the memberships whose role the operation's policy allows.
+
+        Set by the access policy before the view runs, so that scoping and access helpers see
+        only those memberships: a street officer who is also a city-wide hotline operator edits
+        service points with the street's scope, not the city's.
+        """
+        self._acting_roles = frozenset(roles)
+
+    def active_memberships(self) -> list[Membership]:
+        """The memberships acting in this request (all of them outside a request)."""
+        acting: frozenset[Role] | None = getattr(self, "_acting_roles", None)
+        held = self.all_memberships()
+        if acting is None:
+            return held
+        return [m for m in held if Role(m.role) in acting]
+
+    def held_roles(self) -> set[Role]:
+        """Every role the account holds, whatever the current operation."""
+        return {Role(m.role) for m in self.all_memberships()}
+
     def roles(self) -> set[Role]:
+        """The roles acting in this request."""
         return {Role(m.role) for m in self.active_memberships()}
 
     def has_role(self, *roles: Role) -> bool:
@@ -339,7 +362,7 @@ class User(AbstractUser):
     def is_admin_account(self) -> bool:
         from tongcheng.org.roles import ADMIN_ROLES
 
-        return bool(self.roles() & (ADMIN_ROLES | {Role.CITY_ADMIN}))
+        return bool(self.held_roles() & (ADMIN_ROLES | {Role.CITY_ADMIN}))
 
 
 class MembershipQuerySet(models.QuerySet["Membership"]):
@@ -402,10 +425,16 @@ class LoginThrottle(models.Model):
 
 class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
     def usable(self) -> ApiTokenQuerySet:
-        """Tokens that authenticate now: not revoked, not expired, of an active account."""
-        return self.filter(
-            revoked=False, expires_at__gt=timezone.now(), user__is_active=True
-        ).select_related("user")
+        """Tokens that authenticate now: not revoked, not expired, of an active account.
+
+        A demo account's token works only where demo accounts may log in (DEBUG).
+        """
+        from django.conf import settings
+
+        tokens = self.filter(revoked=False, expires_at__gt=timezone.now(), user__is_active=True)
+        if not settings.DEMO_ACCOUNTS_ALLOWED:
+            tokens = tokens.filter(user__is_demo=False)
+        return tokens.select_related("user")
 
 
 class ApiToken(models.Model):

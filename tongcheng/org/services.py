@@ -18,7 +18,7 @@ from django.utils.translation import gettext_lazy as _
 from tongcheng.audit.services import Actor, audit_record
 from tongcheng.org.access import can_grant, managing_memberships
 from tongcheng.org.models import Area, Department, Membership, RolloutStage, ServicePoint, User
-from tongcheng.org.roles import ADMIN_ROLES, DEPARTMENT_ROLES, Role
+from tongcheng.org.roles import ADMIN_ROLES, DEPARTMENT_ROLES, ROLE_AREA_LEVELS, Role
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -121,6 +121,22 @@ def _check_grant(
     *, actor: User, user: User | None, role: Role, area: Area, department: Department | None
 ) -> None:
     """The grant rules; raise ValidationError naming the one that is broken."""
+    if user is not None and user.pk == actor.pk:
+        # Nobody raises their own rights: another manager changes one's roles.
+        raise ValidationError(_("You cannot change the roles of your own account."))
+    if area.level not in ROLE_AREA_LEVELS[role]:
+        # A community role at city level would hand out a city-wide scope.
+        raise ValidationError(
+            {
+                "area": _("The role “%(role)s” is held at the level of: %(levels)s.")
+                % {
+                    "role": role.label,
+                    "levels": "、".join(
+                        str(Area.Level(level).label) for level in ROLE_AREA_LEVELS[role]
+                    ),
+                }
+            }
+        )
     if not can_grant(actor, role, area):
         raise ValidationError(
             _("You cannot grant the role “%(role)s” in %(area)s.")
@@ -138,6 +154,12 @@ def _check_grant(
     if user is None:
         return
     held = list(user.memberships.all())
+    held_roles = {Role(m.role) for m in held}
+    if held_roles and (role in ADMIN_ROLES) != bool(held_roles & ADMIN_ROLES):
+        # 三员分立: an administrator account does administration only, never casework.
+        raise ValidationError(
+            _("Administrator roles and working roles cannot be held by the same account.")
+        )
     if role in ADMIN_ROLES:
         other_admin = {Role(m.role) for m in held} & (ADMIN_ROLES - {role})
         if other_admin:

@@ -20,7 +20,7 @@ def two_factor_required(user: User) -> bool:
     if policy == "all":
         return True
     wanted = {code.strip() for code in policy.split(",") if code.strip()}
-    return any(m.role in wanted for m in user.active_memberships())
+    return any(m.role in wanted for m in user.all_memberships())
 
 
 def has_two_factor(user: User) -> bool:

@@ -14,7 +14,7 @@ from django.contrib import messages
 from django.core.exceptions import ValidationError
 from django.core.paginator import Page, Paginator
 from django.db.models import Count, Exists, OuterRef, Prefetch, Q, QuerySet
-from django.http import Http404, HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.utils.cache import patch_vary_headers
 from django.utils.translation import gettext as _
@@ -65,7 +65,7 @@ def _user(request: HttpRequest) -> User:
 
 def _may(user: User, view_name: str, area: Area | None = None) -> bool:
     """Whether to offer a link or form to `view_name` (the view itself checks again)."""
-    roles = user.roles() & allowed_roles(view_name)
+    roles = user.held_roles() & allowed_roles(view_name)
     if not roles:
         return False
     if area is None:
@@ -88,7 +88,7 @@ def _page(request: HttpRequest, items: QuerySet, per_page: int) -> Page:
 def home(request: HttpRequest) -> HttpResponse:
     """What exists so far for this account: its roles, areas, service points, unit, actions."""
     user = _user(request)
-    memberships = user.active_memberships()
+    memberships = user.all_memberships()
     areas = list({m.area.code: m.area for m in memberships}.values())
     department_ids = {m.department_id for m in memberships if m.department_id}
     context = {
@@ -109,7 +109,7 @@ def home(request: HttpRequest) -> HttpResponse:
 def _top_areas(user: User) -> list[Area]:
     """The membership areas not inside another membership area, in code order."""
     areas = sorted(
-        {m.area.code: m.area for m in user.active_memberships()}.values(), key=lambda a: a.code
+        {m.area.code: m.area for m in user.all_memberships()}.values(), key=lambda a: a.code
     )
     return [a for a in areas if not any(o is not a and o.contains(a) for o in areas)]
 
@@ -489,7 +489,7 @@ def membership_remove(request: HttpRequest, pk: int, membership_pk: int) -> Http
         (m for m in target.memberships.all() if m.pk == membership_pk), None
     )
     if membership is None:
-        raise Http404("membership")
+        raise NotInScope("membership", membership_pk)
     return _apply(
         request,
         target,

@@ -1,7 +1,7 @@
 """On PostgreSQL, a trigger refuses UPDATE and DELETE on the audit table.
 
-The one exception is the retention purge (events past the retention period), which sets
-`tongcheng.audit_purge` for its own transaction only. TRUNCATE needs table ownership, which the
+The one exception is the retention purge, which sets `tongcheng.audit_purge` for its own
+transaction only — and even then only events older than the 3-year minimum retention go. TRUNCATE needs table ownership, which the
 production application role does not have (docs/deploy.md); test databases flush with it.
 """
 
@@ -10,7 +10,8 @@ from django.db import migrations
 CREATE = """
 CREATE OR REPLACE FUNCTION audit_event_is_append_only() RETURNS trigger AS $$
 BEGIN
-    IF TG_OP = 'DELETE' AND current_setting('tongcheng.audit_purge', true) = 'on' THEN
+    IF TG_OP = 'DELETE' AND current_setting('tongcheng.audit_purge', true) = 'on'
+       AND OLD.at < now() - interval '1096 days' THEN
         RETURN OLD;
     END IF;
     RAISE EXCEPTION 'audit events are append-only (% refused)', TG_OP;

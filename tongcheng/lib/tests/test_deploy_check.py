@@ -79,3 +79,10 @@ def test_it_starts_in_development_without_any_secret() -> None:
     env = {k: v for k, v in os.environ.items() if k not in OUR_VARIABLES}
     done = manage("check", env=env)
     assert done.returncode == 0, done.stdout + done.stderr
+
+
+def test_it_refuses_a_key_that_is_not_32_base64_bytes() -> None:
+    for bad in ("not base64!", base64.b64encode(b"short").decode()):
+        done = manage("check", env=production_env(HASH_KEY=bad))
+        assert done.returncode != 0
+        assert "HASH_KEY must be 32 random bytes" in done.stderr

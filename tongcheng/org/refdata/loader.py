@@ -252,7 +252,10 @@ def load_leading_group(rows: Iterable[dict[str, str]]) -> LoadResult:
 
 
 def load_service_points(rows: Iterable[dict[str, str]]) -> LoadResult:
+    """The initial service points, once: afterwards administrators own them (edits stay)."""
     rows = list(rows)
+    if ServicePoint.objects.exists():
+        return LoadResult("service points", len(rows), 0, 0)
     area_ids = dict(
         Area.objects.filter(code__in={r["area_code"] for r in rows}).values_list("code", "pk")
     )
@@ -272,7 +275,10 @@ def load_service_points(rows: Iterable[dict[str, str]]) -> LoadResult:
 
 
 def load_rollout(rows: Iterable[dict[str, str]]) -> LoadResult:
+    """The plan's rollout stages, once: afterwards administrators own them (edits stay)."""
     rows = list(rows)
+    if RolloutStage.objects.exists():
+        return LoadResult("rollout stages", len(rows), 0, 0)
     area_ids = dict(
         Area.objects.filter(code__in={r["area_code"] for r in rows}).values_list("code", "pk")
     )

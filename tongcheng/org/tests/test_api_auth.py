@@ -115,3 +115,21 @@ def test_it_needs_the_account_to_hold_a_role(cast) -> None:  # type: ignore[no-u
     User.objects.create(username="nobody")
     response = Client().get(ME, **bearer(token_for("nobody")))
     assert response.status_code == 403
+
+
+def test_it_audits_a_refused_token_without_the_token(cast) -> None:  # type: ignore[no-untyped-def]
+    assert Client().get(ME, **bearer("tc_guessed-token")).status_code == 401
+    event = AuditEvent.objects.get(action="deny:api:me")
+    assert (event.outcome, event.reason) == ("denied", "bad token")
+    assert "tc_guessed" not in str(event.detail)
+
+
+def test_it_refuses_a_demo_accounts_token_where_demo_accounts_cannot_log_in(  # type: ignore[no-untyped-def]
+    cast, settings
+) -> None:
+    token = token_for("street")
+    User.objects.filter(username="street").update(is_demo=True)
+    settings.DEMO_ACCOUNTS_ALLOWED = False
+    assert Client().get(ME, **bearer(token)).status_code == 401
+    settings.DEMO_ACCOUNTS_ALLOWED = True
+    assert Client().get(ME, **bearer(token)).status_code == 200

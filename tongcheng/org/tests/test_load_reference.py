@@ -252,3 +252,17 @@ def test_it_rolls_other_districts_out_citywide(django_assert_num_queries: Any) -
     assert rollout_state(shangdang, on=date(2014, 1, 1)).stage is None
     city = Area.objects.get(code="140400000000")
     assert rollout_state(city, on=date(2016, 1, 1)).source_area == city
+
+
+def test_it_keeps_what_administrators_changed_in_rollout_and_service_points() -> None:
+    from django.core.management import call_command
+
+    from tongcheng.org.models import RolloutStage, ServicePoint
+
+    point = ServicePoint.objects.get(area__code="140403001001")
+    point.name = "改过名字的服务中心"
+    point.save(update_fields=["name"])
+    RolloutStage.objects.filter(area__code="140403001002").delete()
+    call_command("load_reference", verbosity=0)
+    assert ServicePoint.objects.get(pk=point.pk).name == "改过名字的服务中心"
+    assert not RolloutStage.objects.filter(area__code="140403001002").exists()
