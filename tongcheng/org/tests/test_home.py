@@ -75,3 +75,12 @@ def test_it_has_no_inline_script_or_style(cast) -> None:
     assert "<script>" not in body
     assert "style=" not in body
     assert "<style" not in body
+
+
+def test_it_runs_a_fixed_number_of_queries(cast, django_assert_num_queries) -> None:  # type: ignore[no-untyped-def]
+    client = cast.client("district")
+    client.get("/")
+    # 1 session, 2 user, 3 memberships, 4 savepoint, 5 rollout stages of my areas (one query),
+    # 6 service points, 7 my recent audit events, 8 release savepoint.
+    with django_assert_num_queries(8):
+        assert client.get("/").status_code == 200

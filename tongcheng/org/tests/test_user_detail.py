@@ -49,3 +49,25 @@ def test_it_offers_no_changes_for_an_account_with_roles_the_actor_cannot_grant(c
     assert response.status_code == 200
     assert response.context["can_write"] is False
     assert "/memberships/" not in response.content.decode()
+
+
+def test_it_runs_the_same_queries_however_many_roles_the_account_holds(  # type: ignore[no-untyped-def]
+    cast, django_assert_num_queries
+) -> None:
+    from tongcheng.org.models import Area, Membership
+    from tongcheng.org.roles import Role
+
+    client = cast.client("city_admin")
+    url = f"/org/users/{cast.community_a.pk}/"
+    client.get(url)
+    # 1 session, 2 user, 3 memberships, 4 savepoint, 5-6 the account and its memberships (access
+    # helper), 7 audit event, 8-9 the account and memberships for the page, 10 areas offered in the
+    # grant form, 11 units offered, 12 release savepoint.
+    with django_assert_num_queries(12):
+        assert client.get(url).status_code == 200
+    for code in ("140403001002", "140403001003"):
+        Membership.objects.create(
+            user=cast.community_a, role=Role.COMMUNITY_OFFICER, area=Area.objects.get(code=code)
+        )
+    with django_assert_num_queries(12):
+        assert client.get(url).status_code == 200
