@@ -1,0 +1,155 @@
+"""Pinyin of names and places: surname and place readings, `·` names, search keys."""
+
+import pytest
+from hypothesis import given
+from hypothesis import strategies as st
+from pypinyin.constants import PINYIN_DICT
+
+from tongcheng.lib.pinyin import (
+    COMPOUND_SURNAMES,
+    SURNAMES,
+    name_initials,
+    name_pinyin,
+    name_search_keys,
+    place_initials,
+    place_pinyin,
+)
+
+# Han characters with a reading (the basic block; a few code points there have none).
+HAN = st.sampled_from([chr(c) for c in range(0x4E00, 0x9FA6) if c in PINYIN_DICT])
+HAN_NAMES = st.text(alphabet=HAN, min_size=1, max_size=6)
+
+
+@pytest.mark.parametrize(
+    ("name", "full", "initials"),
+    [
+        ("单小明", "shanxiaoming", "sxm"),
+        ("曾国藩", "zengguofan", "zgf"),
+        ("仇英", "qiuying", "qy"),
+        ("解缙", "xiejin", "xj"),
+        ("区明", "ouming", "om"),
+        ("查良镛", "zhaliangyong", "zly"),
+        ("朴树", "piaoshu", "ps"),
+        ("乐进", "yuejin", "yj"),
+        ("盖聂", "genie", "gn"),
+        ("种师道", "chongshidao", "csd"),
+        ("员半千", "yunbanqian", "ybq"),
+        ("缪斯", "miaosi", "ms"),
+        ("覃红", "qinhong", "qh"),
+        ("翟天临", "zhaitianlin", "ztl"),
+        ("繁钦", "poqin", "pq"),
+        ("瞿秋白", "quqiubai", "qqb"),
+        ("宓妃", "mifei", "mf"),
+        ("召忽", "shaohu", "sh"),
+        ("相国", "xiangguo", "xg"),
+        ("华佗", "huatuo", "ht"),
+        ("任长霞", "renchangxia", "rcx"),
+        ("折克行", "shekexing", "skx"),
+        ("阚泽", "kanze", "kz"),
+        ("秘书", "bishu", "bs"),
+        ("冼星海", "xianxinghai", "xxh"),
+        ("尉迟恭", "yuchigong", "ycg"),
+        ("万俟卨", "moqixie", "mqx"),
+        ("长孙无忌", "zhangsunwuji", "zswj"),
+        ("令狐冲", "linghuchong", "lhc"),
+        ("欧阳娜娜", "ouyangnana", "oynn"),
+        ("吕布", "lvbu", "lb"),
+        ("马晓梅", "maxiaomei", "mxm"),
+    ],
+)
+def test_it_reads_surnames_as_surnames(name: str, full: str, initials: str) -> None:
+    assert name_pinyin(name) == full
+    assert name_initials(name) == initials
+
+
+def test_it_reads_a_compound_surname_only_in_longer_names() -> None:
+    # In a 2-character name the first character is the surname and the second the given name.
+    assert name_pinyin("单于") == "shanyu"
+    assert name_pinyin("单于飞") == "chanyufei"
+
+
+def test_it_reads_dotted_names_part_by_part() -> None:
+    assert name_pinyin("买买提·艾力") == "maimaitiaili"
+    assert name_initials("买买提·艾力") == "mmtal"
+    assert name_pinyin("买买提・艾力") == "maimaitiaili"
+    assert name_pinyin("买买提 . 艾力") == "maimaitiaili"
+    assert name_search_keys("买买提·艾力") == {
+        "maimaitiaili",
+        "mmtal",
+        "maimaiti",
+        "mmt",
+        "aili",
+        "al",
+    }
+    # A part that happens to start with a surname character is not read as a surname.
+    assert name_pinyin("阿依古丽·单") == "ayigulidan"
+
+
+def test_it_keeps_latin_letters_and_drops_other_signs() -> None:
+    assert name_pinyin("张 三") == "zhangsan"
+    assert name_pinyin("Anna李") == "annali"
+    assert name_initials("Anna李") == "l"
+    assert name_pinyin("（张三）") == "zhangsan"
+    assert name_pinyin("") == ""
+    assert name_search_keys("") == set()
+
+
+@pytest.mark.parametrize(
+    ("place", "full"),
+    [
+        ("长治", "changzhi"),
+        ("长治市", "changzhishi"),
+        ("长子县", "zhangzixian"),
+        ("屯留区", "tunliuqu"),
+        ("潞城区", "luchengqu"),
+        ("潞州区", "luzhouqu"),
+        ("上党区", "shangdangqu"),
+        ("六安", "luan"),
+        ("蚌埠", "bengbu"),
+        ("重庆", "chongqing"),
+        ("厦门", "xiamen"),
+        ("长治市潞州区东街街道和平社区", "changzhishiluzhouqudongjiejiedaohepingshequ"),
+    ],
+)
+def test_it_reads_place_names_as_places(place: str, full: str) -> None:
+    assert place_pinyin(place) == full
+
+
+def test_it_separates_place_syllables_on_request() -> None:
+    assert place_pinyin("长治", sep=" ") == "chang zhi"
+    assert place_pinyin("长子", sep=" ") == "zhang zi"
+    assert place_initials("长治市") == "czs"
+
+
+@given(HAN_NAMES)
+def test_it_gives_ascii_lowercase_deterministically(name: str) -> None:
+    full = name_pinyin(name)
+    assert full.isascii() and full.isalpha() and full == full.lower()
+    assert name_pinyin(name) == full
+    assert name_initials(name) == name_initials(name)
+
+
+@given(HAN_NAMES)
+def test_it_gives_one_initial_per_han_character(name: str) -> None:
+    initials = name_initials(name)
+    assert len(initials) == len(name)
+    assert name_pinyin(name).startswith(initials[0])
+
+
+@given(st.lists(HAN_NAMES, min_size=2, max_size=3))
+def test_it_indexes_every_part_of_a_dotted_name(parts: list[str]) -> None:
+    name = "·".join(parts)
+    keys = name_search_keys(name)
+    assert name_pinyin(name) in keys
+    assert name_initials(name) in keys
+    for part in parts:
+        assert name_pinyin(part) in keys or part[:2] in COMPOUND_SURNAMES or part[0] in SURNAMES
+    assert all(key.isascii() and key.islower() for key in keys)
+    assert len(name_initials(name)) == sum(len(part) for part in parts)
+
+
+@given(st.text(max_size=12))
+def test_it_never_fails_and_stays_ascii_on_any_text(name: str) -> None:
+    for key in name_search_keys(name) | {name_pinyin(name), place_pinyin(name)}:
+        assert key.isascii()
+        assert key == key.lower()
