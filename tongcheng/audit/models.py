@@ -101,3 +101,9 @@ class AuditEvent(models.Model):
         if self.action.startswith("deny:"):
             return str(_("Access denied"))
         return str(ACTION_LABELS.get(self.action, self.action))
+
+    @property
+    def role_label(self) -> str:
+        from tongcheng.org.roles import Role
+
+        return str(Role(self.role).label) if self.role in Role.values else self.role
