@@ -39,9 +39,10 @@ db: setup
 
 demo: db
 	$(MANAGE) seed_demo
+	$(MANAGE) seed_ledger
 
 # seed_demo is idempotent; --print seeds too, then shows the accounts.
-run: db
+run: demo
 	$(MANAGE) seed_demo --print
 	$(MANAGE) runserver 127.0.0.1:8000
 

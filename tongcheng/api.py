@@ -20,7 +20,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import HttpError
+from ninja.errors import HttpError, ValidationError
 from ninja.openapi.views import openapi_view
 from ninja.operation import Operation
 from ninja.security import HttpBearer, SessionAuth
@@ -147,6 +147,13 @@ def read_only(request: HttpRequest, exc: ReadOnly) -> HttpResponse:
     )
 
 
+@api.exception_handler(ValidationError)
+def invalid_input(request: HttpRequest, exc: ValidationError) -> HttpResponse:
+    """A body with unknown or malformed keys is a bad request (400); bad query values keep 422."""
+    in_body = any((error.get("loc") or [None])[0] == "body" for error in exc.errors)
+    return api.create_response(request, {"detail": exc.errors}, status=400 if in_body else 422)
+
+
 def _audit_exception(request: HttpRequest, exc: NotInScope | ReadOnly) -> None:
     match = request.resolver_match
     audit_record(
@@ -162,8 +169,10 @@ def _audit_exception(request: HttpRequest, exc: NotInScope | ReadOnly) -> None:
 def _register_routers() -> None:
     # Imported here so that an app's api.py can import helpers from this module.
     from tongcheng.org.api import router as org_router
+    from tongcheng.registry.api import router as registry_router
 
     api.add_router("", org_router, tags=["org"])
+    api.add_router("", registry_router, tags=["registry"])
 
 
 _register_routers()

@@ -82,6 +82,7 @@ INSTALLED_APPS = [
     "tongcheng.lib",
     "tongcheng.audit",
     "tongcheng.org",
+    "tongcheng.registry",
 ]
 
 MIDDLEWARE = [
@@ -250,3 +251,12 @@ LOGGING = {
 }
 
 NINJA_PAGINATION_PER_PAGE = 50
+
+# The ledger: "show full number" (ID number and phone) per user per day (SECURITY.md).
+REVEAL_LIMIT_PER_DAY = int(os.environ.get("REVEAL_LIMIT_PER_DAY", "50"))
+
+# 三必清: a file not verified by a visit for this many months is due for one (issue 3 §2).
+# How large ledger imports run: "thread" (a background thread of the web process; development
+# and single-process servers) or "command" (one `manage.py run_imports` worker; production).
+IMPORT_WORKER = os.environ.get("IMPORT_WORKER", "thread")
+VISIT_DUE_MONTHS = int(os.environ.get("VISIT_DUE_MONTHS", "6"))

@@ -17,6 +17,7 @@ urlpatterns = [
     path("account/", include("tongcheng.org.account_urls")),
     path("org/", include("tongcheng.org.urls")),
     path("audit/", include("tongcheng.audit.urls")),
+    path("registry/", include("tongcheng.registry.urls")),
     path("api/v1/", api.urls),
 ]
 

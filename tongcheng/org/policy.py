@@ -65,6 +65,23 @@ SERVICE_POINT_EDITORS = (
     Role.STREET_OFFICER,
     Role.SYS_ADMIN,
 )
+# The ledger: files are read by area roles (the inspector read-only) and written by the offices
+# and centres that keep them; leaders see statistics only.
+RECORD_READERS = (
+    Role.CITY_ADMIN,
+    Role.DISTRICT_OFFICE,
+    Role.STREET_OFFICER,
+    Role.COMMUNITY_OFFICER,
+    Role.INSPECTOR,
+)
+RECORD_WRITERS = (
+    Role.CITY_ADMIN,
+    Role.DISTRICT_OFFICE,
+    Role.STREET_OFFICER,
+    Role.COMMUNITY_OFFICER,
+)
+# Who may export the ledger with full identifiers (with a stated reason, audited).
+IDENTIFIED_EXPORT_ROLES = frozenset({Role.CITY_ADMIN, Role.DISTRICT_OFFICE})
 
 POLICY: dict[str, Public | Access] = {
     # The shell
@@ -98,6 +115,32 @@ POLICY: dict[str, Public | Access] = {
     "org:user_reset_two_factor": only(*USER_MANAGERS, write=True),
     "org:membership_add": only(*USER_MANAGERS, write=True),
     "org:membership_remove": only(*USER_MANAGERS, write=True),
+    # The ledger (registry)
+    "registry:person_list": only(*RECORD_READERS),
+    "registry:person_create": only(*RECORD_WRITERS, write=True),
+    "registry:person_detail": only(*RECORD_READERS),
+    "registry:person_edit": only(*RECORD_WRITERS, write=True),
+    "registry:person_reveal": only(*RECORD_WRITERS, write=True),
+    "registry:person_notice": only(*RECORD_READERS),
+    "registry:household_edit": only(*RECORD_WRITERS, write=True),
+    "registry:consent_add": only(*RECORD_WRITERS, write=True),
+    "registry:consent_withdraw": only(*RECORD_WRITERS, write=True),
+    "registry:duplicate_list": only(*RECORD_WRITERS),
+    "registry:duplicate_resolve": only(*RECORD_WRITERS, write=True),
+    "registry:visit_create": only(*RECORD_WRITERS, write=True),
+    "registry:visits_due": only(*RECORD_READERS),
+    "registry:completeness": only(*RECORD_READERS),
+    "registry:movement_create": only(*RECORD_WRITERS, write=True),
+    "registry:transfer_request": only(*RECORD_WRITERS, write=True),
+    "registry:transfer_list": only(*RECORD_WRITERS),
+    "registry:transfer_decide": only(*RECORD_WRITERS, write=True),
+    "registry:import_list": only(*RECORD_WRITERS),
+    "registry:import_template": only(*RECORD_WRITERS),
+    "registry:import_detail": only(*RECORD_WRITERS),
+    "registry:import_commit": only(*RECORD_WRITERS, write=True),
+    "registry:import_cancel": only(*RECORD_WRITERS, write=True),
+    "registry:export": only(*RECORD_READERS),
+    "registry:stats": only(*RECORD_READERS, Role.LEADER, scope=Scope.AGGREGATE),
     # Audit (三员: the audit administrator reads the trail; nobody edits it)
     "audit:event_list": only(Role.AUDIT_ADMIN, scope=Scope.CITY),
     "audit:object_history": only(Role.AUDIT_ADMIN, scope=Scope.CITY),
@@ -110,6 +153,11 @@ POLICY: dict[str, Public | Access] = {
     "api:area_list": everyone(api=True),
     "api:area_detail": everyone(api=True),
     "api:department_list": everyone(api=True),
+    # Ledger API (tongcheng/registry/api.py): the same readers and writers as the pages.
+    "api:person_list": only(*RECORD_READERS, api=True),
+    "api:person_detail": only(*RECORD_READERS, api=True),
+    "api:person_create": only(*RECORD_WRITERS, write=True, api=True),
+    "api:person_update": only(*RECORD_WRITERS, write=True, api=True),
 }
 
 

@@ -9,13 +9,14 @@ mismatch. Each cell runs in a rolled-back savepoint, so a write in one cell cann
 from __future__ import annotations
 
 from collections.abc import Callable
+from datetime import date
 from typing import Any
 
 from django.db import transaction
 from django.urls import reverse
 
 from tongcheng.conftest import CAST
-from tongcheng.org.models import Membership, User
+from tongcheng.org.models import Area, Membership, User
 from tongcheng.org.policy import POLICY, Access, Public
 
 # The three objects each cell is tried against.
@@ -69,6 +70,71 @@ def account_kwargs(which: str) -> dict[str, Any]:
     return {"pk": User.objects.get(username=ACCOUNTS[which]).pk}
 
 
+def person_kwargs(which: str) -> dict[str, Any]:
+    from tongcheng.registry.tests.factories import make_person
+
+    return {"pk": make_person(AREAS[which], name="矩阵测试").pk}
+
+
+def consent_kwargs(which: str) -> dict[str, Any]:
+    from tongcheng.registry.models import Consent
+    from tongcheng.registry.tests.factories import make_person
+
+    person = make_person(AREAS[which], name="矩阵测试")
+    consent = Consent.objects.create(
+        person=person, kind=Consent.Kind.LEGAL_AID_SHARING, given_on=date(2026, 1, 5)
+    )
+    return {"pk": person.pk, "consent_pk": consent.pk}
+
+
+def duplicate_kwargs(which: str) -> dict[str, Any]:
+    from tongcheng.registry.models import DuplicateCandidate
+    from tongcheng.registry.tests.factories import make_person
+
+    person = make_person(AREAS[which], name="矩阵测试")
+    other = make_person(AREAS[which], name="矩阵测试")
+    candidate = DuplicateCandidate.objects.create(
+        person=person,
+        other=other,
+        area_code=person.area_code,
+        reason=DuplicateCandidate.Reason.SAME_NAME_AND_BIRTH,
+    )
+    return {"pk": candidate.pk}
+
+
+def incoming_transfer_kwargs(which: str) -> dict[str, Any]:
+    # A pending transfer INTO the target community, of a file that lives elsewhere.
+    from tongcheng.registry.models import Movement
+    from tongcheng.registry.tests.factories import make_person
+
+    person = make_person("140405001001" if which != "other" else AREAS["own"], name="矩阵测试")
+    movement = Movement.objects.create(
+        person=person,
+        kind=Movement.Kind.TRANSFER,
+        state=Movement.State.PENDING,
+        from_area=person.community,
+        to_area=Area.objects.get(code=AREAS[which]),
+        moved_on=date(2026, 1, 5),
+        requested_by=User.objects.get(username="city_admin"),
+    )
+    return {"pk": movement.pk}
+
+
+def import_kwargs(which: str) -> dict[str, Any]:
+    from tongcheng.registry.models import ImportJob
+
+    area = Area.objects.get(code=AREAS[which])
+    job = ImportJob.objects.create(
+        community=area,
+        area_code=area.code,
+        file_name="台账.xlsx",
+        file_sha256="0" * 64,
+        state=ImportJob.State.INVALID,
+        created_by=User.objects.get(username="city_admin"),
+    )
+    return {"pk": job.pk}
+
+
 def membership_kwargs(which: str) -> dict[str, Any]:
     membership = Membership.objects.get(user__username=ACCOUNTS[which])
     return {"pk": membership.user_id, "membership_pk": membership.pk}
@@ -87,6 +153,23 @@ TARGETS: dict[str, Target] = {
     "org:membership_add": (account_kwargs, "account"),
     "org:membership_remove": (membership_kwargs, "account"),
     "api:area_detail": (area_kwargs, "area"),
+    "registry:person_detail": (person_kwargs, "area"),
+    "registry:person_edit": (person_kwargs, "area"),
+    "registry:person_reveal": (person_kwargs, "area"),
+    "registry:person_notice": (person_kwargs, "area"),
+    "registry:household_edit": (person_kwargs, "area"),
+    "registry:consent_add": (person_kwargs, "area"),
+    "registry:consent_withdraw": (consent_kwargs, "area"),
+    "registry:duplicate_resolve": (duplicate_kwargs, "area"),
+    "registry:visit_create": (person_kwargs, "area"),
+    "registry:movement_create": (person_kwargs, "area"),
+    "registry:transfer_request": (person_kwargs, "area"),
+    "registry:transfer_decide": (incoming_transfer_kwargs, "area"),
+    "registry:import_detail": (import_kwargs, "area"),
+    "registry:import_commit": (import_kwargs, "area"),
+    "registry:import_cancel": (import_kwargs, "area"),
+    "api:person_detail": (person_kwargs, "area"),
+    "api:person_update": (person_kwargs, "area"),
 }
 # Entries whose URL takes fixed arguments that are not scoped objects.
 FIXED_KWARGS: dict[str, dict[str, str]] = {
@@ -95,6 +178,8 @@ FIXED_KWARGS: dict[str, dict[str, str]] = {
 }
 # Operations that are not writes of records but still only answer POST.
 POST_ONLY = {"logout"}
+# API updates answer PATCH with a JSON body and an If-Match header (412/428 otherwise).
+PATCH_JSON = {"api:person_update"}
 
 
 def expected(username: str, name: str, entry: Access, which: str | None) -> str:
@@ -133,13 +218,20 @@ def test_it_runs_every_cell_of_the_matrix(cast: Any, capsys: Any) -> None:
         for username in CAST:
             client = cast.client(username)
             for which in targets:
-                if which is not None:
-                    url = reverse(name, kwargs=TARGETS[name][0](which))
-                else:
-                    url = reverse(name, kwargs=FIXED_KWARGS.get(name))
+                url = "" if which is not None else reverse(name, kwargs=FIXED_KWARGS.get(name))
                 post = entry.write or name in POST_ONLY
                 with transaction.atomic():
-                    response = client.post(url) if post else client.get(url)
+                    # Inside the savepoint: objects the targets create vanish with the cell.
+                    if which is not None:
+                        url = reverse(name, kwargs=TARGETS[name][0](which))
+                    if name in PATCH_JSON:
+                        response = client.patch(
+                            url, "{}", content_type="application/json", headers={"If-Match": '"1"'}
+                        )
+                    elif post:
+                        response = client.post(url)
+                    else:
+                        response = client.get(url)
                     transaction.set_rollback(True)
                 cells += 1
                 want = expected(username, name, entry, which)

@@ -1,0 +1,271 @@
+"""Import of a generated 100,000-row ledger (15 columns, some messiness) vs the floor (§10).
+
+floor  = reading the same file with python-calamine + inserting the same rows (their cell
+         values as text, 15 columns) with one executemany in one transaction;
+import = importer.read_ledger (safety checks, header detection) + importer.commit_import
+         (every row validated, encrypted, hashed, pinyin; persons, name keys and history rows
+         written with executemany in one transaction; one audit event).
+Target: import ≤ 3× the floor, peak memory ≤ 500 MB, on SQLite and on PostgreSQL (a temporary
+database at 127.0.0.1:5432, user postgres, when one answers). Peak memory is the process's
+peak RSS during the import (VmHWM, reset before it through /proc/self/clear_refs).
+
+    .venv/bin/python bench/run.py bench_import          # SQLite here, PostgreSQL in a child
+    BENCH_IMPORT_ROWS=20000 .venv/bin/python bench/run.py bench_import
+"""
+
+from __future__ import annotations
+
+import contextlib
+import json
+import os
+import random
+import subprocess
+import sys
+import tempfile
+import time
+from datetime import date, timedelta
+from pathlib import Path
+
+Row = tuple[str, float | int, str]
+
+ROWS = int(os.environ.get("BENCH_IMPORT_ROWS", "100000"))
+COMMUNITY = "140403001001"
+HEADERS = ["序号", "姓名", "性别", "民族", "出生日期", "公民身份号码", "手机号", "籍贯", "暂住地址",
+           "所属社区", "从业情况", "工作单位", "来长时间", "居住证号", "备注"]  # fmt: skip
+SURNAMES = "马白丁杨李王张刘海穆沙冶哈韩周马马白"
+GIVEN = "晓梅建国玉兰海燕文明小平春花秋菊志强永福金凤秀英德胜忠义成龙桂兰红霞学军丽娟振华"
+ETHNIC = ["回族", "回", "维吾尔族", "蒙古族", "满族", "藏族", "土家族", "东乡族", "撒拉族"]
+ORIGINS = [("622924", "甘肃省临夏州广河县"), ("640302", "宁夏吴忠市利通区"),
+           ("630102", "青海省西宁市城东区"), ("653101", "新疆喀什市"), ("410102", "河南郑州中原区"),
+           ("150102", "内蒙古呼和浩特新城区")]  # fmt: skip
+OCCUPATIONS = [
+    "拉面",
+    "餐饮服务",
+    "建筑务工",
+    "个体商贩",
+    "运输",
+    "工厂务工",
+    "学生",
+    "无业",
+    "牛肉面馆经营",
+]
+
+
+def _wide(text: str) -> str:
+    return "".join(chr(ord(c) + 0xFEE0) if c.isdigit() else c for c in text)
+
+
+def generate(path: Path, rows: int = ROWS) -> None:
+    """A ledger as communities keep them: title, unit row, header variants, mixed date forms,
+    full-width digits, spaces and dashes in numbers, lowercase x, a merged title, blank tail."""
+    import xlsxwriter
+
+    from tongcheng.lib.idnumber import make_id_number
+
+    rng = random.Random(20240305)
+    book = xlsxwriter.Workbook(str(path), {"constant_memory": True})
+    sheet = book.add_worksheet("台账")
+    sheet.merge_range(0, 0, 0, len(HEADERS) - 1, "和平社区少数民族流动人口信息台账")
+    sheet.write_string(1, 0, "填报单位：东街街道和平社区")
+    for column, text in enumerate(HEADERS):
+        sheet.write_string(3, column, text)
+    first = date(1960, 1, 1)
+    for n in range(rows):
+        area, origin = ORIGINS[n % len(ORIGINS)]
+        born = first + timedelta(days=(n // 500) % 14000)
+        sex = "male" if n % 2 else "female"
+        id_number = make_id_number(area, born, n % 500, sex)
+        if n % 10 == 1:
+            id_number = id_number.lower()
+        if n % 17 == 2:
+            id_number = _wide(id_number)
+        phone = f"1{rng.randint(3, 9)}{rng.randint(0, 999999999):09d}"
+        if n % 5 == 0:
+            phone = f"{phone[:3]}-{phone[3:7]}-{phone[7:]}"
+        elif n % 7 == 0:
+            phone = f"{phone[:3]} {phone[3:7]} {phone[7:]}"
+        arrived = date(2005, 1, 1) + timedelta(days=rng.randint(0, 6000))
+        forms = [
+            f"{arrived.year}.{arrived.month}.{arrived.day}",
+            arrived.isoformat(),
+            f"{arrived.year}年{arrived.month}月{arrived.day}日",
+            f"{arrived.year}{arrived.month:02d}",
+        ]
+        name = rng.choice(SURNAMES) + rng.choice(GIVEN) + rng.choice(GIVEN)
+        row = 4 + n
+        sheet.write_number(row, 0, n + 1)
+        sheet.write_string(row, 1, name)
+        sheet.write_string(row, 2, "男" if sex == "male" else "女")
+        sheet.write_string(row, 3, ETHNIC[n % len(ETHNIC)])
+        sheet.write_string(row, 4, born.isoformat())
+        sheet.write_string(row, 5, id_number)
+        sheet.write_string(row, 6, phone)
+        sheet.write_string(row, 7, origin)
+        sheet.write_string(row, 8, f"东街街道建设路{n % 300}号{n % 7}单元")
+        sheet.write_string(row, 9, "和平社区")
+        sheet.write_string(row, 10, OCCUPATIONS[n % len(OCCUPATIONS)])
+        if n % 3 == 0:
+            sheet.write_string(row, 11, f"{name[0]}家拉面馆")
+        if n % 4 == 3:
+            sheet.write_number(row, 12, (arrived - date(1899, 12, 30)).days)  # an Excel serial
+        else:
+            sheet.write_string(row, 12, forms[n % 4])
+        if n % 6 == 0:
+            sheet.write_string(row, 13, f"14040300{n:08d}")
+        if n % 50 == 0:
+            sheet.write_string(row, 14, "常住")
+    book.close()
+
+
+def _reset_peak() -> None:
+    with contextlib.suppress(OSError):
+        Path("/proc/self/clear_refs").write_text("5")
+
+
+def _peak_mb() -> float:
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1024
+    import resource
+
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+
+
+def _floor(path: Path) -> tuple[float, float, float]:
+    import python_calamine
+    from django.db import connection, transaction
+
+    started = time.perf_counter()
+    book = python_calamine.CalamineWorkbook.from_path(str(path))
+    rows = list(book.get_sheet_by_index(0).iter_rows())[4:]
+    read = time.perf_counter() - started
+    columns = ", ".join(f"c{i} TEXT" for i in range(len(HEADERS)))
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE IF EXISTS bench_floor")
+        cursor.execute(f"CREATE TABLE bench_floor ({columns})")
+    sql = f"INSERT INTO bench_floor VALUES ({', '.join(['%s'] * len(HEADERS))})"
+    started = time.perf_counter()
+    with transaction.atomic(), connection.cursor() as cursor:
+        cursor.executemany(sql, [[str(c) for c in row] for row in rows])
+    insert = time.perf_counter() - started
+    with connection.cursor() as cursor:
+        cursor.execute("DROP TABLE bench_floor")
+    return read + insert, read, insert
+
+
+def measure(path: Path, label: str) -> list[Row]:
+    from django.db import connection
+
+    from tongcheng.audit.services import Actor
+    from tongcheng.org.models import Area, Membership, User
+    from tongcheng.org.roles import Role
+    from tongcheng.registry import importer
+    from tongcheng.registry.models import NameKey, Person, PersonChange
+
+    community = Area.objects.get(code=COMMUNITY)
+    user, _ = User.objects.get_or_create(username="bench.import", defaults={"display_name": "b"})
+    Membership.objects.get_or_create(user=user, role=Role.COMMUNITY_OFFICER, area=community)
+    floor, read, insert = _floor(path)
+
+    started = time.perf_counter()
+    ledger = importer.read_ledger(path, file_name=path.name)
+    plan = importer.plan_import(ledger, community)
+    dry_run = time.perf_counter() - started
+    errors = plan.error_count
+    del plan, ledger
+
+    _reset_peak()
+    started = time.perf_counter()
+    ledger = importer.read_ledger(path, file_name=path.name)
+    result = importer.commit_import(ledger, community, user=user, audit_as=Actor.system("bench"))
+    total = time.perf_counter() - started
+    peak = _peak_mb()
+    created = Person.objects.filter(area_code=COMMUNITY).count()
+    del ledger
+    # Leave the database as it was for the other benchmarks.
+    ids = Person.objects.filter(area_code=COMMUNITY, created_by=user).values("pk")
+    NameKey.objects.filter(person__in=ids).delete()
+    PersonChange.objects.filter(person__in=ids).delete()
+    Person.objects.filter(area_code=COMMUNITY, created_by=user).delete()
+    vendor = connection.vendor
+    return [
+        (f"{label} {vendor}: rows in the ledger", ROWS, "rows"),
+        (f"{label} {vendor}: rows with errors (expected 0)", errors, "rows"),
+        (f"{label} {vendor}: files created", result.created, "files"),
+        (f"{label} {vendor}: files in the community after import", created, "files"),
+        (f"{label} {vendor}: floor = calamine read", round(read, 2), "s"),
+        (f"{label} {vendor}: floor = executemany insert", round(insert, 2), "s"),
+        (f"{label} {vendor}: floor total", round(floor, 2), "s"),
+        (f"{label} {vendor}: dry run (read + validate + plan)", round(dry_run, 2), "s"),
+        (f"{label} {vendor}: import total (read + validate + write)", round(total, 2), "s"),
+        (f"{label} {vendor}: import / floor (target ≤ 3)", round(total / floor, 2), "×"),
+        (f"{label} {vendor}: import rows per second", round(ROWS / total), "rows/s"),
+        (f"{label} {vendor}: peak RSS during the import (≤ 500)", round(peak, 1), "MB"),
+    ]
+
+
+def _postgres(path: Path) -> list[Row]:
+    """The same measurement in a child process on a temporary PostgreSQL database."""
+    root = Path(__file__).resolve().parent.parent
+    child = subprocess.run(
+        [sys.executable, __file__, "--postgres", str(path)],
+        cwd=root,
+        capture_output=True,
+        text=True,
+        timeout=1800,
+    )
+    for line in reversed(child.stdout.splitlines()):
+        if line.startswith("ROWS "):
+            return [tuple(r) for r in json.loads(line[5:])]  # type: ignore[misc]
+    tail = (child.stderr or child.stdout)[-1500:]
+    print(f"  postgres: no figures ({tail.strip()})")
+    return []
+
+
+def run() -> list[Row]:
+    with tempfile.TemporaryDirectory(prefix="tongcheng-import-") as folder:
+        path = Path(folder) / "ledger-100k.xlsx"
+        started = time.perf_counter()
+        generate(path)
+        print(f"  generated {ROWS:,} rows ({path.stat().st_size / 1e6:.1f} MB) in "
+              f"{time.perf_counter() - started:.1f} s")  # fmt: skip
+        rows = measure(path, "import")
+        rows += _postgres(path)
+    return rows
+
+
+def _child(path: Path) -> None:
+    """Entry point of the PostgreSQL child: a temporary database, migrated, then dropped."""
+    import psycopg
+
+    name = f"tongcheng_bench_{os.getpid()}"
+    admin = "host=127.0.0.1 port=5432 user=postgres dbname=postgres"
+    with psycopg.connect(admin, autocommit=True) as conn:
+        conn.execute(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'")
+    try:
+        for key in ("DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEY", "HASH_KEY"):
+            os.environ.pop(key, None)
+        os.environ["DATABASE_URL"] = f"postgres://postgres@127.0.0.1:5432/{name}"
+        os.environ["DJANGO_SETTINGS_MODULE"] = "tongcheng.settings"
+        os.environ.setdefault("LOG_LEVEL", "WARNING")
+        sys.path.insert(0, str(Path(__file__).resolve().parent.parent))
+        import django
+        from django.conf import settings
+        from django.core.management import call_command
+
+        django.setup()
+        call_command("migrate", verbosity=0, interactive=False)
+        call_command("load_reference", verbosity=0)
+        settings.DEBUG = False
+        rows = measure(path, "import")
+        from django.db import connections
+
+        connections.close_all()
+        print("ROWS " + json.dumps(rows))
+    finally:
+        with psycopg.connect(admin, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+
+if __name__ == "__main__" and len(sys.argv) == 3 and sys.argv[1] == "--postgres":
+    _child(Path(sys.argv[2]))

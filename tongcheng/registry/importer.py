@@ -1,0 +1,756 @@
+"""Import of existing Excel ledgers (§5): parse → header → validate every row → plan → commit.
+
+The path is the fast one of PERFORMANCE.md: python-calamine reads the sheet
+(tongcheng.lib.xlsx, after the safety checks), `validate_person` checks each row with plain
+functions (the same validation as the web form), and the commit writes every row with
+`cursor.executemany` inside ONE transaction: persons, their name keys and their history rows,
+then one audit event with the counts. The column values come from `services.person_columns`,
+so an imported file is stored exactly as a file created on the web. The commit validates
+every row again and re-checks the user's scope after writing; any error raises, and the
+transaction leaves 0 rows behind.
+
+The plan (dry run) sorts valid rows into:
+- create: no file has this ID number (or the row has none);
+- update: a file with this ID number is already in the community — its empty fields are
+  filled and changed fields take the file's value (an empty cell never erases a value);
+- elsewhere: a file with this ID number is in another community — the row is skipped and the
+  report says only "exists elsewhere, request a transfer";
+- the same ID number twice in the file is an error on the second row.
+
+Not done on import (unlike a single create): fuzzy duplicate candidates (same name and birth
+date, same phone) are not queued — at 100k rows that would be a query per row.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import re
+from collections.abc import Callable, Iterator, Sequence
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any
+
+from django.db import connection, transaction
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongcheng.audit.services import audit_record
+from tongcheng.lib.headers import HeaderError, find_header_row, match_headers
+from tongcheng.lib.xlsx import Cell, Source, XlsxRefused, open_xlsx
+from tongcheng.org.access import writable_prefixes
+from tongcheng.org.models import Area
+from tongcheng.org.policy import RECORD_WRITERS
+from tongcheng.registry.models import ImportJob, NameKey, Person, PersonChange
+from tongcheng.registry.services import (
+    ENCRYPTED_FIELDS,
+    filled_fields,
+    id_number_hash,
+    name_keys,
+    person_changes,
+    person_columns,
+)
+from tongcheng.registry.validation import FIELD_LABELS, ReferenceCache, validate_person
+
+if TYPE_CHECKING:
+    from tongcheng.audit.services import Actor
+    from tongcheng.org.models import User
+    from tongcheng.registry.validation import PersonInput
+
+# Imports up to this many rows are checked and written inside the request; larger ones run
+# in the background (see start_background).
+SYNC_ROWS = 2000
+BATCH = 5000
+LOOKUP_CHUNK = 500
+PROGRESS_EVERY = 1000
+# The report keeps this many errors and warnings (the counts are always exact).
+MAX_ISSUES = 1000
+ACTION = "person.import"
+
+# Keys of lib.headers that are person fields (others, like row_number, are layout).
+PERSON_KEYS = frozenset(FIELD_LABELS)
+_FOOTER = re.compile(
+    r"^(填表|审核|制表|负责人|合计|总计|注[:：]|说明[:：]|联系人|填报日期|日期[:：])"
+)
+
+Progress = Callable[[int, int], None]
+
+
+class ImportRefused(Exception):
+    """The file cannot be imported at all (unsafe, no header, empty); message for people."""
+
+    def __init__(self, message: str, code: str = "refused") -> None:
+        super().__init__(message)
+        self.message = message
+        self.code = code
+
+
+class ImportInvalid(Exception):
+    """Rows have errors: nothing was written."""
+
+
+@dataclass
+class Ledger:
+    """A parsed ledger: the header found and the data rows with their Excel row numbers."""
+
+    sheet_name: str
+    header_row: int  # Excel row number of the header
+    columns: dict[str, int]  # field key → column index
+    headers: dict[int, str]  # column index → header text as written
+    letters: dict[int, str]  # column index → Excel column letter
+    rows: list[tuple[int, list[Cell]]]
+    unknown: list[str] = field(default_factory=list)
+
+    def column_label(self, key: str) -> str:
+        index = self.columns.get(key)
+        if index is None:
+            return str(FIELD_LABELS.get(key, key))
+        return f"{self.headers[index]} ({self.letters[index]})"
+
+
+def sha256_of(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def read_ledger(source: Source, *, file_name: str | None = None) -> Ledger:
+    """Check the file (lib.xlsx), find the header row, keep the data rows; ImportRefused."""
+    try:
+        sheet = open_xlsx(source, file_name=file_name)
+    except XlsxRefused as exc:
+        raise ImportRefused(exc.message, exc.code) from None
+    try:
+        header_index = find_header_row(sheet.rows)
+    except HeaderError as exc:
+        raise ImportRefused(exc.message, "no_header") from None
+    match = match_headers(sheet.rows[header_index])
+    columns = {key: index for key, index in match.columns.items()}
+    header_cells = sheet.rows[header_index]
+    # Merged cells below the header (a community or address merged over a family's rows)
+    # mean their value for every row they cover; merged title rows above it are left alone.
+    sheet.fill_merged_down(from_row=header_index + 1)
+    rows = [
+        (number, cells)
+        for number, cells in sheet.nonblank_rows(header_index + 1)
+        if not _layout_row(cells, columns)
+    ]
+    if not rows:
+        raise ImportRefused(_("The ledger has a header row but no rows below it."), "empty")
+    return Ledger(
+        sheet_name=sheet.name,
+        header_row=header_index + 1,
+        columns=columns,
+        headers={i: str(header_cells[i]).strip() for i in columns.values()},
+        letters={i: sheet.column_letter(i) for i in columns.values()},
+        rows=rows,
+        unknown=[text for _index, text in match.unknown],
+    )
+
+
+def _layout_row(cells: Sequence[Cell], columns: dict[str, int]) -> bool:
+    """Rows that hold no person: numbered empty template rows, footers (填表人：…), a header
+    repeated on a printed page."""
+    person = [
+        index
+        for key, index in columns.items()
+        if key in PERSON_KEYS and index < len(cells) and _value(cells[index]) not in (None, "")
+    ]
+    if not person:
+        return True
+    filled = [c for c in cells if _value(c) not in (None, "")]
+    if len(filled) == 1 and isinstance(filled[0], str) and _FOOTER.match(filled[0].strip()):
+        return True
+    name = columns.get("name")
+    return name is not None and name < len(cells) and str(cells[name]).strip() in ("姓名", "名字")
+
+
+def _value(cell: Cell) -> Any:
+    """A cell as validate_person wants it: None for blank, date for a date-time cell."""
+    if isinstance(cell, str):
+        return cell if cell.strip() else None
+    if isinstance(cell, dt.datetime):
+        return cell.date()
+    return cell
+
+
+@dataclass
+class Issue:
+    row: int
+    column: str
+    message: str
+    code: str
+
+    def as_dict(self) -> dict[str, Any]:
+        return {"row": self.row, "column": self.column, "message": self.message, "code": self.code}
+
+
+@dataclass
+class Plan:
+    rows_total: int = 0
+    create: list[tuple[int, PersonInput]] = field(default_factory=list)
+    update: list[tuple[int, int, PersonInput]] = field(default_factory=list)  # row, pk, data
+    update_fields: dict[int, list[str]] = field(default_factory=dict)  # row → field names
+    elsewhere: list[int] = field(default_factory=list)
+    unchanged: list[int] = field(default_factory=list)
+    errors: list[Issue] = field(default_factory=list)
+    warnings: list[Issue] = field(default_factory=list)
+    error_count: int = 0
+    warning_count: int = 0
+
+    def add(self, kind: str, issue: Issue) -> None:
+        if kind == "error":
+            self.error_count += 1
+            if len(self.errors) < MAX_ISSUES:
+                self.errors.append(issue)
+        else:
+            self.warning_count += 1
+            if len(self.warnings) < MAX_ISSUES:
+                self.warnings.append(issue)
+
+    def summary(self, ledger: Ledger | None = None) -> dict[str, Any]:
+        return {
+            "rows": self.rows_total,
+            "create": len(self.create),
+            "update": len(self.update),
+            "unchanged": len(self.unchanged),
+            "elsewhere": len(self.elsewhere),
+            "errors": self.error_count,
+            "warnings": self.warning_count,
+            "elsewhere_rows": self.elsewhere[:MAX_ISSUES],
+            "update_rows": [
+                {"row": row, "fields": self.update_fields.get(row, [])}
+                for row, _pk, _data in self.update[:MAX_ISSUES]
+            ],
+            "warning_list": [w.as_dict() for w in self.warnings],
+            "header_row": ledger.header_row if ledger else None,
+            "unknown_columns": ledger.unknown[:50] if ledger else [],
+        }
+
+
+def plan_import(
+    ledger: Ledger,
+    community: Area,
+    *,
+    refs: ReferenceCache | None = None,
+    today: dt.date | None = None,
+    progress: Progress | None = None,
+) -> Plan:
+    """Validate every row and sort it into create / update / elsewhere (nothing is written)."""
+    refs = refs or ReferenceCache.load()
+    today = today or timezone.localdate()
+    plan = Plan(rows_total=len(ledger.rows))
+    keys = [(key, index) for key, index in ledger.columns.items() if key in PERSON_KEYS]
+    valid: list[tuple[int, PersonInput, str]] = []
+    seen: dict[str, int] = {}
+    for done, (number, cells) in enumerate(ledger.rows, start=1):
+        width = len(cells)
+        raw = {key: _value(cells[index]) for key, index in keys if index < width}
+        data, errors, warnings = validate_person(raw, refs=refs, today=today)
+        for issue in errors:
+            plan.add(
+                "error", Issue(number, ledger.column_label(issue.field), issue.message, issue.code)
+            )
+        for issue in warnings:
+            plan.add(
+                "warning",
+                Issue(number, ledger.column_label(issue.field), issue.message, issue.code),
+            )
+        if data is not None:
+            hashed = id_number_hash(data.id_number) if data.id_number else ""
+            first = seen.get(hashed) if hashed else None
+            if first is not None:
+                plan.add(
+                    "error",
+                    Issue(
+                        number,
+                        ledger.column_label("id_number"),
+                        _("The same ID number as row %(row)d of this file.") % {"row": first},
+                        "duplicate_in_file",
+                    ),
+                )
+            else:
+                if hashed:
+                    seen[hashed] = number
+                valid.append((number, data, hashed))
+        if progress is not None and (done % PROGRESS_EVERY == 0 or done == plan.rows_total):
+            progress(done, plan.rows_total)
+    _sort_rows(plan, valid, community)
+    return plan
+
+
+def _sort_rows(plan: Plan, valid: list[tuple[int, PersonInput, str]], community: Area) -> None:
+    hashes = [hashed for _n, _d, hashed in valid if hashed]
+    existing: dict[str, tuple[int, str]] = {}
+    for start in range(0, len(hashes), LOOKUP_CHUNK):
+        chunk = hashes[start : start + LOOKUP_CHUNK]
+        for pk, hashed, area_code in Person.objects.filter(id_number_hash__in=chunk).values_list(
+            "pk", "id_number_hash", "area_code"
+        ):
+            existing[hashed] = (pk, area_code)
+    here: list[tuple[int, int, PersonInput]] = []
+    for number, data, hashed in valid:
+        found = existing.get(hashed) if hashed else None
+        if found is None:
+            plan.create.append((number, data))
+        elif found[1] == community.code:
+            here.append((number, found[0], data))
+        else:
+            plan.elsewhere.append(number)
+    if not here:
+        return
+    persons = Person.objects.in_bulk([pk for _n, pk, _d in here])
+    for number, pk, data in here:
+        changes = _import_changes(persons[pk], data)
+        if changes:
+            plan.update.append((number, pk, data))
+            plan.update_fields[number] = _public_fields(changes)
+        else:
+            plan.unchanged.append(number)
+
+
+def _import_changes(person: Person, data: PersonInput) -> dict[str, Any]:
+    """person_changes, but an empty cell never erases a value the file already holds."""
+    changes = person_changes(person, data)
+    kept: dict[str, Any] = {}
+    for column, value in changes.items():
+        base = column.removesuffix("_enc").removesuffix("_hash").removesuffix("_last4")
+        if base in ENCRYPTED_FIELDS:
+            if getattr(data, base):
+                kept[column] = value
+        elif value not in ("", None):
+            kept[column] = value
+    if "origin_region_id" not in kept:
+        kept.pop("origin_province", None)
+    return kept
+
+
+def _public_fields(changes: dict[str, Any]) -> list[str]:
+    derived = {"name_pinyin", "name_initials", "origin_province"}
+    return sorted(
+        {
+            column.removesuffix("_enc").removesuffix("_id")
+            for column in changes
+            if not column.endswith(("_hash", "_last4")) and column not in derived
+        }
+    )
+
+
+# --- Commit ---------------------------------------------------------------------------------
+
+
+@dataclass
+class Result:
+    created: int
+    updated: int
+    skipped_elsewhere: int
+    unchanged: int
+
+
+def commit_import(
+    ledger: Ledger,
+    community: Area,
+    *,
+    user: User | None,
+    audit_as: Actor | Any,
+    job: ImportJob | None = None,
+    progress: Progress | None = None,
+    check_scope: bool = True,
+) -> Result:
+    """Validate again and write everything in one transaction; raise and write nothing on error.
+
+    `user` is who imports (history rows, created_by, scope re-check); None only for an
+    operator's command-line import without --user.
+    """
+    with transaction.atomic():
+        plan = plan_import(ledger, community, progress=progress)
+        if plan.error_count:
+            raise ImportInvalid(plan.error_count)
+        now = timezone.now()
+        ids = _insert_persons(plan, community, user, now)
+        _insert_name_keys(plan, ids)
+        _update_persons(plan, now)
+        _insert_changes(plan, ids, user, now)
+        if check_scope:
+            _recheck_scope(user, community, len(ids))
+        result = Result(len(ids), len(plan.update), len(plan.elsewhere), len(plan.unchanged))
+        detail = {
+            "rows": plan.rows_total,
+            "created": result.created,
+            "updated": result.updated,
+            "skipped_elsewhere": result.skipped_elsewhere,
+            "unchanged": result.unchanged,
+        }
+        audit_record(
+            actor=audit_as,
+            action=ACTION,
+            object_type="import",
+            object_id=job.pk if job is not None else "",
+            area_code=community.code,
+            detail=detail,
+        )
+        if job is not None:
+            ImportJob.objects.filter(pk=job.pk).update(
+                state=ImportJob.State.DONE,
+                summary={**(job.summary or {}), "result": detail},
+                rows_done=plan.rows_total,
+                finished_at=timezone.now(),
+                content=None,
+            )
+    return result
+
+
+def _table(model: type[Any]) -> str:
+    return connection.ops.quote_name(model._meta.db_table)
+
+
+def _column(model: type[Any], name: str) -> str:
+    column: str = model._meta.get_field(name).column
+    return connection.ops.quote_name(column)
+
+
+# Every concrete column of Person except the primary key: an INSERT must name them all
+# (Django's defaults are Python-side, the database has none).
+def _person_fields() -> list[str]:
+    return [f.name for f in Person._meta.concrete_fields if not f.primary_key]
+
+
+def _insert_persons(plan: Plan, community: Area, user: User | None, now: dt.datetime) -> list[int]:
+    if not plan.create:
+        return []
+    fields = _person_fields()
+    columns = ", ".join(_column(Person, name) for name in fields)
+    placeholders = ", ".join(["%s"] * len(fields))
+    sql = f"INSERT INTO {_table(Person)} ({columns}) VALUES ({placeholders})"  # noqa: S608
+    ops = connection.ops
+    stamp = ops.adapt_datetimefield_value(now)
+    today = ops.adapt_datefield_value(timezone.localdate())
+    fixed = {
+        "community": community.pk,
+        "area_code": community.code,
+        "status": Person.Status.ACTIVE,
+        "status_since": today,
+        "origin_verified_on": None,
+        "address_verified_on": None,
+        "occupation_verified_on": None,
+        "notice_given_on": None,
+        "version": 1,
+        "created_at": stamp,
+        "updated_at": stamp,
+        "created_by": user.pk if user is not None else None,
+    }
+    names: dict[str, dict[str, str]] = {}
+    with connection.cursor() as cursor:
+        cursor.execute(f"SELECT COALESCE(MAX(id), 0) FROM {_table(Person)}")  # noqa: S608
+        before = cursor.fetchone()[0]
+        batch: list[list[Any]] = []
+        for _number, data in plan.create:
+            values = _row_columns(data, names)
+            values.update(fixed)
+            batch.append([_adapt(values[name]) for name in fields])
+            if len(batch) == BATCH:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+        # Rows inserted by this statement sequence, in insertion order (one session, one
+        # timestamp, one community: nothing else can match).
+        cursor.execute(
+            f"SELECT id FROM {_table(Person)} WHERE id > %s AND area_code = %s "  # noqa: S608
+            f"AND created_at = %s ORDER BY id",
+            [before, community.code, stamp],
+        )
+        ids = [row[0] for row in cursor.fetchall()]
+    if len(ids) != len(plan.create):
+        raise RuntimeError("inserted rows could not be read back")
+    return ids
+
+
+def _row_columns(data: PersonInput, names: dict[str, dict[str, str]]) -> dict[str, Any]:
+    """person_columns of one row, with the model's field names (ethnicity, not ethnicity_id)."""
+    values = person_columns(data)
+    values["ethnicity"] = values.pop("ethnicity_id")
+    values["origin_region"] = values.pop("origin_region_id")
+    return values
+
+
+def _adapt(value: Any) -> Any:
+    if isinstance(value, dt.date) and not isinstance(value, dt.datetime):
+        return connection.ops.adapt_datefield_value(value)
+    return value
+
+
+def _insert_name_keys(plan: Plan, ids: list[int]) -> None:
+    if not ids:
+        return
+    sql = (
+        f"INSERT INTO {_table(NameKey)} ({_column(NameKey, 'key')}, "  # noqa: S608
+        f"{_column(NameKey, 'person')}) VALUES (%s, %s)"
+    )
+    cache: dict[str, list[str]] = {}
+    with connection.cursor() as cursor:
+        batch: list[tuple[str, int]] = []
+        for (_number, data), pk in zip(plan.create, ids, strict=True):
+            pieces = cache.get(data.name)
+            if pieces is None:
+                pieces = cache[data.name] = sorted(name_keys(data.name))
+            batch.extend((key, pk) for key in pieces)
+            if len(batch) >= BATCH:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+
+
+def _update_persons(plan: Plan, now: dt.datetime) -> None:
+    """Changed columns, grouped by which columns change (one executemany per group)."""
+    if not plan.update:
+        return
+    persons = Person.objects.in_bulk([pk for _n, pk, _d in plan.update])
+    groups: dict[tuple[str, ...], list[list[Any]]] = {}
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    renamed: list[tuple[int, str]] = []
+    for _number, pk, data in plan.update:
+        changes = _import_changes(persons[pk], data)
+        columns = tuple(sorted(changes))
+        groups.setdefault(columns, []).append([*(_adapt(changes[c]) for c in columns), stamp, pk])
+        if "name" in changes:
+            renamed.append((pk, data.name))
+    table = _table(Person)
+    for columns, rows in groups.items():
+        sets = ", ".join(f"{_column(Person, c)} = %s" for c in columns)
+        sql = (
+            f"UPDATE {table} SET {sets}, version = version + 1, updated_at = %s "  # noqa: S608
+            f"WHERE id = %s"
+        )
+        with connection.cursor() as cursor:
+            cursor.executemany(sql, rows)
+    if renamed:
+        NameKey.objects.filter(person_id__in=[pk for pk, _name in renamed]).delete()
+        NameKey.objects.bulk_create(
+            NameKey(person_id=pk, key=key)
+            for pk, name in renamed
+            for key in sorted(name_keys(name))
+        )
+
+
+def _insert_changes(plan: Plan, ids: list[int], user: User | None, now: dt.datetime) -> None:
+    fields = ("person", "at", "user", "action", "fields", "note")
+    sql = (
+        f"INSERT INTO {_table(PersonChange)} ("  # noqa: S608
+        + ", ".join(_column(PersonChange, f) for f in fields)
+        + ") VALUES (%s, %s, %s, %s, %s, %s)"
+    )
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    user_id = user.pk if user is not None else None
+    note = _("Excel import")
+
+    def rows() -> Iterator[tuple[Any, ...]]:
+        for (_number, data), pk in zip(plan.create, ids, strict=True):
+            yield (pk, stamp, user_id, ACTION, json.dumps(filled_fields(data)), note)
+        for number, pk, _data in plan.update:
+            yield (pk, stamp, user_id, ACTION, json.dumps(plan.update_fields[number]), note)
+
+    with connection.cursor() as cursor:
+        batch: list[tuple[Any, ...]] = []
+        for row in rows():
+            batch.append(row)
+            if len(batch) == BATCH:
+                cursor.executemany(sql, batch)
+                batch = []
+        if batch:
+            cursor.executemany(sql, batch)
+
+
+def _recheck_scope(user: User | None, community: Area, created: int) -> None:
+    """After writing: the importer may still write in the community (a membership can be
+    revoked during a long background import), and every new row landed there."""
+    if user is not None:
+        fresh = type(user).objects.get(pk=user.pk)
+        prefixes = writable_prefixes(fresh, frozenset(RECORD_WRITERS))
+        if not any(community.code.startswith(prefix) for prefix in prefixes):
+            raise ImportRefused(_("You may no longer write in this community."), "scope")
+    if created and not Person.objects.filter(area_code=community.code).count() >= created:
+        raise RuntimeError("imported rows are not in the community")
+
+
+# --- Import jobs: upload, check, commit, in the request or in the background ---------------
+
+
+def job_actor(job: ImportJob, role: str = "") -> Actor:
+    """Who the audit events of a background import name: the user who uploaded it."""
+    from tongcheng.audit.services import Actor
+    from tongcheng.lib.logs import request_id_var
+
+    user = job.created_by
+    return Actor(user.pk, user.get_username(), role, None, request_id_var.get())
+
+
+def check_resubmission(sha256: str, community: Area) -> None:
+    done = (
+        ImportJob.objects.filter(
+            file_sha256=sha256, community=community, state=ImportJob.State.DONE
+        )
+        .order_by("-finished_at")
+        .first()
+    )
+    if done is not None:
+        when = timezone.localtime(done.finished_at or done.created_at)
+        raise ImportRefused(
+            _(
+                "This file was already imported into %(community)s on %(date)s (import "
+                "%(number)d); it was not imported again."
+            )
+            % {"community": community.name, "date": f"{when:%Y-%m-%d %H:%M}", "number": done.pk},
+            "resubmitted",
+        )
+
+
+@transaction.atomic
+def job_create(
+    *, user: User, audit_as: Actor | Any, community: Area, file_name: str, content: bytes
+) -> tuple[ImportJob, Ledger]:
+    """Refuse unsafe or re-submitted files (ImportRefused); record the job, state validating."""
+    sha256 = sha256_of(content)
+    check_resubmission(sha256, community)
+    ledger = read_ledger(content, file_name=file_name)
+    job = ImportJob.objects.create(
+        community=community,
+        area_code=community.code,
+        file_name=file_name[:255],
+        file_sha256=sha256,
+        content=content,
+        state=ImportJob.State.VALIDATING,
+        rows_total=len(ledger.rows),
+        created_by=user,
+    )
+    audit_record(
+        actor=audit_as,
+        action="import.upload",
+        object_type="import",
+        object_id=job.pk,
+        area_code=community.code,
+        detail={"rows": len(ledger.rows)},
+    )
+    return job, ledger
+
+
+def job_ledger(job: ImportJob) -> Ledger:
+    return read_ledger(bytes(job.content or b""), file_name=job.file_name)
+
+
+def job_validate(job: ImportJob, ledger: Ledger | None = None) -> ImportJob:
+    """The dry run: the report (errors, warnings, what would be created/updated) on the job."""
+
+    def progress(done: int, total: int) -> None:
+        ImportJob.objects.filter(pk=job.pk).update(rows_done=done)
+
+    try:
+        ledger = ledger or job_ledger(job)
+        plan = plan_import(ledger, job.community, progress=progress)
+    except ImportRefused as exc:
+        return _job_failed(job, exc.message)
+    job.summary = plan.summary(ledger)
+    job.errors = [issue.as_dict() for issue in plan.errors]
+    job.rows_total = plan.rows_total
+    job.rows_done = plan.rows_total
+    job.state = ImportJob.State.INVALID if plan.error_count else ImportJob.State.READY
+    job.save(update_fields=["summary", "errors", "rows_total", "rows_done", "state"])
+    return job
+
+
+def _job_failed(job: ImportJob, message: str) -> ImportJob:
+    job.state = ImportJob.State.FAILED
+    job.summary = {**(job.summary or {}), "failure": message}
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "summary", "finished_at"])
+    return job
+
+
+def job_commit(job: ImportJob, *, audit_as: Actor | Any) -> ImportJob:
+    """Write the job's rows, all or nothing. On failure the job says why; 0 rows are written."""
+    try:
+        ledger = job_ledger(job)
+        commit_import(ledger, job.community, user=job.created_by, audit_as=audit_as, job=job)
+    except ImportInvalid:
+        # The ledger changed underneath (e.g. a file was created meanwhile): check again.
+        job.state = ImportJob.State.VALIDATING
+        job_validate(job)
+        return _job_failed(job, _("Rows no longer pass the checks; nothing was imported."))
+    except ImportRefused as exc:
+        return _job_failed(job, exc.message)
+    job.refresh_from_db()
+    return job
+
+
+def job_cancel(job: ImportJob, *, audit_as: Actor | Any) -> ImportJob:
+    job.state = ImportJob.State.CANCELLED
+    job.content = None
+    job.finished_at = timezone.now()
+    job.save(update_fields=["state", "content", "finished_at"])
+    audit_record(
+        actor=audit_as,
+        action="import.cancel",
+        object_type="import",
+        object_id=job.pk,
+        area_code=job.area_code,
+    )
+    return job
+
+
+def process_job(pk: int) -> None:
+    """Do what the job waits for (check or commit). Used by the thread and by run_imports."""
+    job = ImportJob.objects.select_related("community", "created_by").filter(pk=pk).first()
+    if job is None:
+        return
+    if job.state == ImportJob.State.VALIDATING:
+        job_validate(job)
+    elif job.state == ImportJob.State.IMPORTING:
+        role = str((job.summary or {}).get("role", ""))
+        try:
+            job_commit(job, audit_as=job_actor(job, role))
+        except Exception as exc:  # a crash must leave a readable job, not one stuck importing
+            _job_failed(
+                job,
+                _("The import failed (%(error)s); nothing was imported.")
+                % {"error": type(exc).__name__},
+            )
+            raise
+
+
+def pending_jobs() -> list[int]:
+    return list(
+        ImportJob.objects.filter(state__in=[ImportJob.State.VALIDATING, ImportJob.State.IMPORTING])
+        .order_by("created_at", "pk")
+        .values_list("pk", flat=True)
+    )
+
+
+def start_background(job: ImportJob) -> None:
+    """After this transaction commits, work on the job in a thread of this process.
+
+    With IMPORT_WORKER = "command" (production: docs/deploy.md) no thread is started: the
+    `manage.py run_imports` worker picks the job up from the database within a second.
+    """
+    from django.conf import settings
+
+    if getattr(settings, "IMPORT_WORKER", "thread") != "thread":
+        return
+    pk = job.pk
+
+    def work() -> None:
+        import logging
+
+        from django.db import connections
+
+        try:
+            process_job(pk)
+        except Exception:
+            logging.getLogger("tongcheng.import").exception("import job %s failed", pk)
+        finally:
+            connections.close_all()
+
+    def start() -> None:
+        import threading
+
+        threading.Thread(target=work, name=f"import-{pk}", daemon=True).start()
+
+    transaction.on_commit(start)

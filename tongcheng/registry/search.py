@@ -1,0 +1,458 @@
+"""The one search box over a user's ledger (issue 3 §4), fast at a million files (§10).
+
+`search_persons(user, q)` recognises what was typed and answers from an index:
+
+| query                          | kind          | index                                         |
+|--------------------------------|---------------|-----------------------------------------------|
+| Chinese, 1–3 characters        | name          | NameKey (key, person)                         |
+| Chinese, 4+ characters         | name          | NameKey on the first 3, then substring check  |
+| letters with a vowel           | pinyin        | name_pinyin range `>= q AND < q_next`         |
+| consonants only ("mxm")        | initials      | name_initials range (exact or prefix)         |
+| 3 digits + X                   | id_last4      | id_number_last4                               |
+| 4 digits                       | id_last4 / phone_last4 / mixed: ID or phone last 4 (union) |
+| 18 (or 15) character ID number | id_full       | id_number_hash (keyed hash, exact)            |
+| mobile or landline number      | phone_full    | phone_hash                                    |
+| several terms ("马 1234")       | mixed         | the most selective term, the others filter    |
+
+Why not LIKE: Django's `__startswith`/`__contains` add `ESCAPE`, which SQLite cannot serve from
+an index, and no trigram index serves 1–2 character Chinese queries (PERFORMANCE.md). Prefix
+searches are therefore written as ranges, which a plain B-tree serves on SQLite and PostgreSQL
+(pinyin and initials are lowercase ASCII, so byte order and any collation agree).
+
+Scope: the scope is a set of area-code prefixes. Low-selectivity queries (a common surname, a
+short pinyin prefix) are answered one of two ways, chosen by two bounded counts (never a COUNT
+of a whole match set): when the scope holds few files (a community) its files are scanned
+through the area index and tested against the query; otherwise the query's index is walked in
+order and each hit is tested against the scope, stopping after `per_page + 1` rows (the extra row
+tells whether there is a next page). Masking is the view's job: results are Person objects.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from typing import TYPE_CHECKING, Any, Literal
+
+from django.db import connections
+from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models.functions import Substr
+
+from tongcheng.lib.idnumber import IdNumberError, parse_id_number
+from tongcheng.lib.phone import PhoneError, parse_phone
+from tongcheng.lib.textnorm import MIDDLE_DOT, normalize_digits, normalize_name
+from tongcheng.org.roles import AREA_ROLES
+from tongcheng.registry.models import NameKey, Person
+from tongcheng.registry.services import NAME_KEY_LENGTH, id_number_hash, phone_hash
+
+if TYPE_CHECKING:
+    from tongcheng.org.models import User
+
+Kind = Literal[
+    "name", "pinyin", "initials", "id_last4", "id_full", "phone_full", "phone_last4", "mixed"
+]
+
+# Bounded counts deciding the plan: a query matching at most MATCH_CAP files walks its own
+# index; a scope of at most SCOPE_CAP files is scanned whole. Both costs stay a few ms.
+MATCH_CAP = 2000
+SCOPE_CAP = 3000
+MAX_PER_PAGE = 200
+# Matches of an exact or last-4 index are read whole (ids only) up to this many.
+HASH_CAP = 5000
+
+_HAN = re.compile(r"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f\u3007]")
+_NAME_TERM = re.compile(
+    rf"[\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f\u3007{MIDDLE_DOT}]+"
+)
+_ID_FULL = re.compile(r"\d{17}[\dX]|\d{15}")
+_ID_LAST4 = re.compile(r"\d{3}X")
+_LAST4 = re.compile(r"\d{4}")
+_LETTERS = re.compile(r"[a-z]+")
+_VOWELS = frozenset("aeiouv")
+# Pinyin typed with separators: "ma xiao mei", "ma'xiaomei", "Ma-Xiaomei".
+_PINYIN_SEPARATORS = re.compile(r"[\s'’\-·.]+")
+
+
+@dataclass(frozen=True)
+class SearchResult:
+    items: list[Person]
+    has_next: bool
+    kind: Kind
+    page: int = 1
+    per_page: int = 20
+    terms: int = field(default=1, repr=False)
+
+    @property
+    def has_previous(self) -> bool:
+        return self.page > 1
+
+
+@dataclass(frozen=True)
+class _Term:
+    """One recognised piece of the query: a condition on Person and how to drive it."""
+
+    kind: Kind
+    condition: Q
+    # "hash": an exact or last-4 column (a few rows); "name": a NameKey key; "range": a prefix
+    # range on `column`; "none": matches nothing.
+    driver: Literal["hash", "name", "range", "none"]
+    key: str = ""
+    # For a name: the query as typed (normalised), when longer than its key.
+    text: str = ""
+    column: str = ""
+    low: str = ""
+    high: str = ""
+
+    @property
+    def rank(self) -> int:
+        """Lower drives a multi-term query: the most selective index first."""
+        if self.driver == "none":
+            return 0
+        if self.driver == "hash":
+            return 1
+        if self.driver == "name":
+            return 2 if len(self.key) > 1 else 4
+        return 3
+
+
+def _next_prefix(prefix: str) -> str:
+    """The smallest string greater than every string starting with `prefix`."""
+    return prefix[:-1] + chr(ord(prefix[-1]) + 1)
+
+
+def _range_q(column: str, prefix: str) -> Q:
+    if not prefix:
+        return Q()
+    return Q(**{f"{column}__gte": prefix, f"{column}__lt": _next_prefix(prefix)})
+
+
+def scope_q(prefixes: list[str]) -> Q:
+    """The scope as area_code ranges, which an index serves (a startswith LIKE is not on SQLite)."""
+    condition = Q(pk__in=[])
+    for prefix in prefixes:
+        condition |= Q(area_code=prefix) if len(prefix) == 12 else _range_q("area_code", prefix)
+    return condition
+
+
+# --- Recognising the query -------------------------------------------------------------
+
+
+def _none(kind: Kind) -> _Term:
+    return _Term(kind=kind, condition=Q(pk__in=[]), driver="none")
+
+
+def _name_term(name: str) -> _Term:
+    """A Chinese name or a piece of one; `·` and spaces split the pieces NameKey holds."""
+    parts = [p for p in name.replace(MIDDLE_DOT, " ").split() if p]
+    if not parts:
+        return _none("name")
+    # The longest piece is the most selective key; keys hold at most NAME_KEY_LENGTH characters.
+    key = max(parts, key=len)[:NAME_KEY_LENGTH]
+    # As a filter (another term drives) a substring test on a few rows; when it drives, the
+    # key is looked up and the substring test only stays for queries longer than the key.
+    return _Term(kind="name", condition=Q(name__contains=name), driver="name", key=key, text=name)
+
+
+def _letters_term(letters: str) -> _Term:
+    """Pinyin prefix, or initials when there is no vowel (every syllable has one)."""
+    if not letters:
+        return _none("pinyin")
+    if _VOWELS.isdisjoint(letters):
+        return _Term(
+            kind="initials",
+            condition=_range_q("name_initials", letters),
+            driver="range",
+            column="name_initials",
+            low=letters,
+            high=_next_prefix(letters),
+        )
+    return _Term(
+        kind="pinyin",
+        condition=_range_q("name_pinyin", letters),
+        driver="range",
+        column="name_pinyin",
+        low=letters,
+        high=_next_prefix(letters),
+    )
+
+
+def _initials_term(letters: str) -> _Term:
+    return _Term(
+        kind="initials",
+        condition=_range_q("name_initials", letters),
+        driver="range",
+        column="name_initials",
+        low=letters,
+        high=_next_prefix(letters),
+    )
+
+
+def _code_term(text: str) -> _Term | None:
+    """ID numbers, phone numbers and their last 4 characters; None when `text` is none of them."""
+    digits = normalize_digits(text)
+    if _ID_FULL.fullmatch(digits):
+        try:
+            number = parse_id_number(digits).number
+        except IdNumberError:
+            # Only valid numbers are ever stored, so an invalid one matches no file.
+            return _none("id_full")
+        return _Term(
+            kind="id_full",
+            condition=Q(id_number_hash=id_number_hash(number)),
+            driver="hash",
+        )
+    if _ID_LAST4.fullmatch(digits):
+        return _Term(kind="id_last4", condition=Q(id_number_last4=digits), driver="hash")
+    if _LAST4.fullmatch(digits):
+        return _Term(
+            kind="mixed",
+            condition=Q(id_number_last4=digits) | Q(phone_last4=digits),
+            driver="hash",
+            key=digits,
+        )
+    if not digits.isdigit() or not digits.isascii():
+        return None
+    try:
+        phone = parse_phone(text).number
+    except PhoneError:
+        return _none("phone_full")
+    return _Term(kind="phone_full", condition=Q(phone_hash=phone_hash(phone)), driver="hash")
+
+
+def _pinyin_letters(text: str) -> str | None:
+    """Lowercase letters of a pinyin query ("Ma Xiao'mei" → "maxiaomei"), None if not pinyin."""
+    letters = _PINYIN_SEPARATORS.sub("", text.lower().replace("ü", "v"))
+    return letters if _LETTERS.fullmatch(letters) else None
+
+
+def _terms(q: str) -> list[_Term]:
+    text = normalize_name(q)
+    if not text:
+        return []
+    code = _code_term(text)
+    if code is not None:
+        return [code]
+    letters = _pinyin_letters(text)
+    if letters is not None:
+        return [_letters_term(letters)]
+    if _NAME_TERM.fullmatch(text.replace(" ", "")) and _HAN.search(text):
+        return [_name_term(text)]
+    # Several terms of different kinds: "马 1234", "mxm 5678", "艾力 maimaiti".
+    terms: list[_Term] = []
+    for token in text.split():
+        code = _code_term(token)
+        letters = _pinyin_letters(token)
+        if code is not None:
+            terms.append(code)
+        elif letters is not None:
+            terms.append(_letters_term(letters))
+        elif _NAME_TERM.fullmatch(token):
+            terms.append(_name_term(token))
+        else:
+            # Something no index knows (punctuation, Latin names with digits): match nothing.
+            terms.append(_none("mixed"))
+    return terms
+
+
+# --- Answering ----------------------------------------------------------------------------
+
+
+def _match_and_scope_counts(
+    matches: QuerySet[NameKey] | QuerySet[Person], order: str, scope: QuerySet[Person]
+) -> tuple[int, int]:
+    """How many files match (at most MATCH_CAP + 1) and are in scope (at most SCOPE_CAP + 1).
+
+    Two bounded COUNTs in one statement (so the number of queries does not depend on the
+    data), each an index-only scan that stops early. Ordered by the index's own column so
+    that PostgreSQL reads the index rather than scanning the table until it has seen enough.
+    """
+    parts = [
+        matches.order_by(order).values("pk")[: MATCH_CAP + 1],
+        scope.order_by("area_code").values("pk")[: SCOPE_CAP + 1],
+    ]
+    sql: list[str] = []
+    params: list[Any] = []
+    for part in parts:
+        part_sql, part_params = part.query.sql_with_params()
+        # Django-compiled SQL with its parameters kept apart: nothing typed is interpolated.
+        sql.append(f"(SELECT COUNT(*) FROM ({part_sql}) bounded)")  # noqa: S608
+        params.extend(part_params)
+    with connections[scope.db].cursor() as cursor:
+        cursor.execute(f"SELECT {', '.join(sql)}", params)
+        row = cursor.fetchone()
+    return int(row[0]), int(row[1])
+
+
+def _scan_the_scope(
+    matches: QuerySet[NameKey] | QuerySet[Person], order: str, scope: QuerySet[Person]
+) -> bool:
+    """Scan the scope when the query matches many files and the scope holds few."""
+    matched, scoped = _match_and_scope_counts(matches, order, scope)
+    return matched > MATCH_CAP and scoped <= SCOPE_CAP
+
+
+# Every list shows these beside the name: joined here, not fetched row by row.
+RELATED = ("ethnicity", "community")
+
+
+def _page(queryset: QuerySet[Person], offset: int, size: int) -> list[Person]:
+    return list(queryset.select_related(*RELATED)[offset : offset + size])
+
+
+def _by_hash(base: QuerySet[Person], condition: Q, offset: int, size: int) -> list[Person]:
+    """A handful of rows from an exact or last-4 index, tested against the scope.
+
+    The ids are read unordered and sorted here: with `ORDER BY id LIMIT n` PostgreSQL walks
+    the primary key hoping to meet the few matches early (100+ ms at a million files).
+    """
+    ids = list(base.filter(condition).order_by().values_list("pk", flat=True)[: HASH_CAP + 1])
+    if len(ids) > HASH_CAP:
+        return _page(base.filter(condition).order_by("pk"), offset, size)
+    page = sorted(ids)[offset : offset + size]
+    if not page:
+        return []
+    return list(Person.objects.filter(pk__in=page).select_related(*RELATED).order_by("pk"))
+
+
+def _by_name_key(
+    base: QuerySet[Person], key: str, condition: Q, offset: int, size: int
+) -> list[Person]:
+    """Walk NameKey (key, person) in person order; each hit is tested against the scope."""
+    in_base = base.filter(condition, pk=OuterRef("person_id"))
+    ids = (
+        NameKey.objects.filter(key=key)
+        .filter(Exists(in_base))
+        .order_by("person_id")
+        .values("person_id")[offset : offset + size]
+    )
+    return list(base.filter(pk__in=ids).select_related(*RELATED).order_by("pk"))
+
+
+def _scan_scope_for_name(
+    base: QuerySet[Person], key: str, condition: Q, offset: int, size: int
+) -> list[Person]:
+    """Scan a small scope through the area index, probing NameKey (person, key) per file.
+
+    The page's ids come from the indexes alone; only the page's rows are then read (sorting
+    whole matching rows would read every match of a common name from the table).
+    """
+    has_key = Exists(NameKey.objects.filter(person_id=OuterRef("pk"), key=key))
+    ids = base.filter(has_key, condition).order_by("pk").values("pk")[offset : offset + size]
+    return list(Person.objects.filter(pk__in=ids).select_related(*RELATED).order_by("pk"))
+
+
+def _by_range(
+    base: QuerySet[Person], term: _Term, condition: Q, offset: int, size: int
+) -> list[Person]:
+    """Walk the pinyin/initials index in order; each hit is tested against the scope."""
+    in_base = base.filter(condition, pk=OuterRef("pk"))
+    queryset = (
+        Person.objects.filter(**{f"{term.column}__gte": term.low, f"{term.column}__lt": term.high})
+        .filter(Exists(in_base))
+        .order_by(term.column, "pk")
+    )
+    return _page(queryset, offset, size)
+
+
+def _scan_scope_for_range(
+    base: QuerySet[Person], term: _Term, condition: Q, offset: int, size: int
+) -> list[Person]:
+    """Scan a small scope; the prefix test is written so it cannot pull the planner off the
+    area index (SUBSTR is not indexable)."""
+    queryset = (
+        base.annotate(_prefix=Substr(term.column, 1, len(term.low)))
+        .filter(condition, _prefix=term.low)
+        .order_by(term.column, "pk")
+    )
+    return _page(queryset, offset, size)
+
+
+def _answer(
+    base: QuerySet[Person], ranges: Q, terms: list[_Term], offset: int, size: int
+) -> list[Person]:
+    """One page (plus one row) of `base` matching every term.
+
+    `ranges` is the scope written as area_code ranges. It is added only where the scope is to
+    be scanned through the area index: elsewhere it would tempt SQLite (which keeps no
+    statistics unless ANALYZE runs) to scan a whole community instead of using the query's
+    far more selective index. The scope itself is always enforced by `base`.
+    """
+    driver = min(terms, key=lambda t: t.rank)
+    in_scope = base.filter(ranges)
+    others = Q()
+    for term in terms:
+        if term is not driver:
+            others &= term.condition
+    if driver.driver == "none":
+        return []
+    if driver.driver == "hash":
+        return _by_hash(base, driver.condition & others, offset, size)
+    if driver.driver == "name":
+        keys = NameKey.objects.filter(key=driver.key)
+        # A query that is its own key needs no substring test (the key says it all).
+        name_test = driver.condition if driver.text != driver.key else Q()
+        condition = name_test & others
+        if _scan_the_scope(keys, "person_id", in_scope):
+            return _scan_scope_for_name(in_scope, driver.key, condition, offset, size)
+        return _by_name_key(base, driver.key, condition, offset, size)
+    matches = Person.objects.filter(driver.condition)
+    if _scan_the_scope(matches, driver.column, in_scope):
+        return _scan_scope_for_range(in_scope, driver, others, offset, size)
+    return _by_range(base, driver, others, offset, size)
+
+
+def _last4_kind(items: list[Person], last4: str) -> Kind:
+    """For 4 digits: which of the two columns the shown files matched by."""
+    by_id = any(p.id_number_last4 == last4 for p in items)
+    by_phone = any(p.phone_last4 == last4 for p in items)
+    if by_id and not by_phone:
+        return "id_last4"
+    if by_phone and not by_id:
+        return "phone_last4"
+    return "mixed"
+
+
+def search_persons(
+    user: User,
+    q: str,
+    *,
+    page: int = 1,
+    per_page: int = 20,
+    base: QuerySet[Person] | None = None,
+) -> SearchResult:
+    """Files in the user's scope matching `q`, one page of them, in a stable order.
+
+    `base` is an already scoped (and perhaps filtered) Person queryset; by default the files
+    visible to the user. Order: by file (registration) order for names and identifiers, by
+    pinyin or initials for letter queries. `has_next` comes from fetching one extra row.
+    """
+    page = max(1, page)
+    per_page = max(1, min(per_page, MAX_PER_PAGE))
+    terms = _terms(q)
+    kind: Kind = terms[0].kind if len(terms) == 1 else "mixed" if terms else "name"
+    prefixes = user.scope_prefixes(AREA_ROLES)
+    if not terms or not prefixes:
+        return SearchResult(items=[], has_next=False, kind=kind, page=page, per_page=per_page)
+    scoped = base if base is not None else Person.objects.visible_to(user)
+    ranges = scope_q(prefixes)
+    offset = (page - 1) * per_page
+    rows = _answer(scoped, ranges, terms, offset, per_page + 1)
+    # Letters with a vowel may still be initials ("wal" for 王安丽): try them when pinyin finds
+    # nothing at all.
+    if not rows and page == 1 and len(terms) == 1 and terms[0].kind == "pinyin":
+        letters = terms[0].low
+        if len(letters) <= 8:
+            initials = _initials_term(letters)
+            rows = _answer(scoped, ranges, [initials], offset, per_page + 1)
+            if rows:
+                kind = "initials"
+    items = rows[:per_page]
+    if len(terms) == 1 and terms[0].kind == "mixed" and terms[0].key:
+        kind = _last4_kind(items, terms[0].key)
+    return SearchResult(
+        items=items,
+        has_next=len(rows) > per_page,
+        kind=kind,
+        page=page,
+        per_page=per_page,
+        terms=len(terms),
+    )

@@ -1,0 +1,364 @@
+"""Pages of a person file: the ledger list, create (search first), detail, edit, reveal,
+notice, consents and household.
+
+Files are fetched only through `registry.access.get_person_for_user` (404 out of scope, 403
+read-only); lists start from `Person.objects.visible_to(user)`. Identifiers are masked
+everywhere except on the reveal page; every page showing personal data writes an audit event.
+"""
+
+from __future__ import annotations
+
+from typing import Any, cast
+from urllib.parse import urlencode
+
+from django.contrib import messages
+from django.db.models import QuerySet
+from django.http import HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.utils import formats, timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tongcheng.audit.services import audit_record
+from tongcheng.lib.masking import mask_id_number, mask_phone
+from tongcheng.lib.schoolage import is_school_age
+from tongcheng.org.access import writable_prefixes
+from tongcheng.org.models import Area, Region, User
+from tongcheng.org.roles import AREA_ROLES
+from tongcheng.registry import services
+from tongcheng.registry.access import get_person_for_user
+from tongcheng.registry.duplicates import likely_matches
+from tongcheng.registry.forms import (
+    ConsentForm,
+    HouseholdFormSet,
+    PersonForm,
+    PersonSearchForm,
+    RevealForm,
+    VersionForm,
+    person_initial,
+)
+from tongcheng.registry.models import Person
+from tongcheng.registry.search import search_persons
+from tongcheng.registry.validation import reference_cache
+
+PER_PAGE = 50
+
+
+def _user(request: HttpRequest) -> User:
+    return cast(User, request.user)
+
+
+def masked(person: Person) -> dict[str, str]:
+    """The identifiers as every page shows them."""
+    id_number = services.decrypt_field(person, "id_number")
+    phone = services.decrypt_field(person, "phone")
+    return {
+        "id_number": mask_id_number(id_number) if id_number else "",
+        "phone": mask_phone(phone) if phone else "",
+    }
+
+
+def _communities(user: User) -> QuerySet[Area]:
+    """Communities where the user may create or move files."""
+    return Area.objects.communities().in_subtree(writable_prefixes(user, AREA_ROLES))
+
+
+def _provinces() -> list[tuple[str, str]]:
+    refs = reference_cache()
+    return [
+        (code[:2], region.name)
+        for code, region in sorted(refs.regions.items())
+        if region.level == Region.Level.PROVINCE
+    ]
+
+
+def _filtered(user: User, form: PersonSearchForm) -> QuerySet[Person]:
+    persons = Person.objects.visible_to(user)
+    if not form.is_valid():
+        return persons
+    data = form.cleaned_data
+    if data["area"]:
+        persons = persons.in_area(data["area"])
+    if data["ethnicity"]:
+        persons = persons.filter(ethnicity=data["ethnicity"])
+    if data["province"]:
+        persons = persons.filter(origin_province=data["province"])
+    if data["occupation"]:
+        persons = persons.filter(occupation=data["occupation"])
+    if data["status"]:
+        persons = persons.filter(status=data["status"])
+    if data["gaps"]:
+        persons = persons.with_gaps()
+    if data["permit_expiring"]:
+        persons = persons.permit_expiring(30)
+    return persons
+
+
+def person_list(request: HttpRequest) -> HttpResponse:
+    """The ledger: filters, one search box, 50 masked rows a page (no COUNT over the ledger)."""
+    user = _user(request)
+    form = PersonSearchForm(
+        request.GET or None, areas=Area.objects.visible_to(user), provinces=_provinces()
+    )
+    persons = _filtered(user, form)
+    page = max(1, int(request.GET.get("page", "1")) if request.GET.get("page", "").isdigit() else 1)
+    q = form.cleaned_data.get("q", "").strip() if form.is_valid() else ""
+    if q:
+        result = search_persons(user, q, page=page, per_page=PER_PAGE, base=persons)
+        rows, has_next = result.items, result.has_next
+        audit_record(
+            actor=request,
+            action="person.search",
+            object_type="person",
+            detail={"kind": result.kind, "count": len(rows)},
+        )
+    else:
+        fetched = list(
+            persons.select_related("ethnicity", "community")[
+                (page - 1) * PER_PAGE : page * PER_PAGE + 1
+            ]
+        )
+        rows, has_next = fetched[:PER_PAGE], len(fetched) > PER_PAGE
+    audit_record(
+        actor=request,
+        action="person.list",
+        object_type="person",
+        detail={"ids": [p.pk for p in rows]},
+    )
+    query = urlencode([(k, v) for k, v in request.GET.items() if k != "page"])
+    context = {
+        "form": form,
+        "rows": [(person, masked(person)) for person in rows],
+        "page": page,
+        "has_next": has_next,
+        "query": query,
+        "may_create": bool(_communities(user)[:1]),
+    }
+    return render(request, "registry/person_list.html", context)
+
+
+def person_create(request: HttpRequest) -> HttpResponse:
+    """Search first (likely matches), then the form; a known ID number leads to its file."""
+    user = _user(request)
+    communities = _communities(user)
+    form = PersonForm(request.POST or None, communities=communities)
+    matches: list[Person] = []
+    if request.method == "POST" and form.is_valid() and form.data_input is not None:
+        try:
+            person = services.person_create(
+                actor=user,
+                audit_as=request,
+                community=form.cleaned_data["community"],
+                data=form.data_input,
+                notice_given=bool(request.POST.get("notice_given")),
+            )
+        except services.DuplicateIdNumber as exc:
+            messages.warning(request, _("A file with this ID number already exists: here it is."))
+            return redirect("registry:person_detail", pk=exc.person.pk)
+        except services.IdNumberElsewhere:
+            form.add_error(
+                "id_number",
+                _(
+                    "A file with this ID number exists in another community — request a transfer "
+                    "from that community."
+                ),
+            )
+        else:
+            messages.success(request, _("The file was created."))
+            for warning in form.warnings:
+                messages.warning(request, warning)
+            return redirect("registry:person_detail", pk=person.pk)
+    elif request.method == "GET" and communities.count() == 1:
+        form.initial["community"] = communities.first()
+    lookup = (request.GET.get("q") or request.POST.get("name") or "").strip()
+    if lookup:
+        matches = search_persons(user, lookup, per_page=10).items
+    if request.method == "POST" and not matches and form.data_input is not None:
+        matches = likely_matches(user, name=form.data_input.name)
+    if matches:
+        audit_record(
+            actor=request,
+            action="person.list",
+            object_type="person",
+            detail={"ids": [p.pk for p in matches]},
+        )
+    context = {"form": form, "matches": [(p, masked(p)) for p in matches], "q": lookup}
+    return render(
+        request, "registry/person_create.html", context, status=400 if form.errors else 200
+    )
+
+
+def _detail_context(request: HttpRequest, person: Person) -> dict[str, Any]:
+    user = _user(request)
+    writable = any(person.area_code.startswith(p) for p in writable_prefixes(user, AREA_ROLES))
+    today = timezone.localdate()
+    household = [
+        (member, bool(member.birth_date and is_school_age(member.birth_date, today)))
+        for member in person.household.all()
+    ]
+    return {
+        "person": person,
+        "ids": masked(person),
+        "address": services.decrypt_field(person, "address"),
+        "has_permit_number": bool(person.permit_number_enc),
+        "origin_label": reference_cache().region_label(person.origin_region_id or ""),
+        "three_clear": person.three_clear(),
+        "household": household,
+        "consents": list(person.consents.all()),
+        "changes": list(person.changes.select_related("user")[:20]),
+        "writable": writable,
+        "consent_form": ConsentForm(),
+    }
+
+
+def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    person = get_person_for_user(_user(request), pk)
+    services.audit_person(audit_as=request, action="person.view", person=person)
+    return render(request, "registry/person_detail.html", _detail_context(request, person))
+
+
+def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """Edit with optimistic locking: a stale version re-shows the form and writes nothing."""
+    user = _user(request)
+    person = get_person_for_user(user, pk, write=True)
+    form = PersonForm(
+        request.POST or None,
+        communities=Area.objects.none(),
+        person=person,
+        initial=person_initial(person),
+    )
+    version = VersionForm(request.POST or None, initial={"version": person.version})
+    if request.method == "POST" and version.is_valid() and form.is_valid() and form.data_input:
+        try:
+            services.person_update(
+                actor=user,
+                audit_as=request,
+                person=person,
+                expected_version=version.cleaned_data["version"],
+                data=form.data_input,
+            )
+        except services.StaleVersion:
+            fresh = Person.objects.filter(pk=person.pk).values_list("updated_at", flat=True).first()
+            when = (
+                formats.date_format(timezone.localtime(fresh), "DATETIME_FORMAT") if fresh else ""
+            )
+            form.add_error(
+                None,
+                _(
+                    "This file was changed by someone else at %(when)s — reload the page to see "
+                    "the changes; nothing was saved."
+                )
+                % {"when": when},
+            )
+        except (services.DuplicateIdNumber, services.IdNumberElsewhere):
+            form.add_error("id_number", _("Another file already has this ID number."))
+        else:
+            messages.success(request, _("The file was saved."))
+            return redirect("registry:person_detail", pk=person.pk)
+    context = {"form": form, "version": version, "person": person, "ids": masked(person)}
+    return render(request, "registry/person_edit.html", context, status=400 if form.errors else 200)
+
+
+def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask for a reason; on POST show the full ID number and phone once (audited, limited)."""
+    user = _user(request)
+    person = get_person_for_user(user, pk, write=True)
+    form = RevealForm(request.POST or None)
+    revealed: dict[str, str] | None = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            revealed = services.person_reveal(
+                actor=user, audit_as=request, person=person, reason=form.cleaned_data["reason"]
+            )
+        except services.RevealRefused as exc:
+            form.add_error("reason", exc.message)
+    context = {"person": person, "form": form, "revealed": revealed, "ids": masked(person)}
+    response = render(
+        request, "registry/person_reveal.html", context, status=400 if form.errors else 200
+    )
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def person_notice(request: HttpRequest, pk: int) -> HttpResponse:
+    """The printable registration notice; POST records that it was given today."""
+    user = _user(request)
+    person = get_person_for_user(user, pk, write=request.method == "POST")
+    if request.method == "POST":
+        services.person_record_notice(actor=user, audit_as=request, person=person)
+        messages.success(request, _("The notice was recorded as given today."))
+        return redirect("registry:person_detail", pk=person.pk)
+    services.audit_person(
+        audit_as=request, action="person.view", person=person, detail={"page": "notice"}
+    )
+    writable = any(person.area_code.startswith(p) for p in writable_prefixes(user, AREA_ROLES))
+    return render(request, "registry/person_notice.html", {"person": person, "writable": writable})
+
+
+@require_POST
+def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
+    user = _user(request)
+    person = get_person_for_user(user, pk, write=True)
+    form = ConsentForm(request.POST)
+    if form.is_valid():
+        try:
+            services.consent_give(
+                actor=user,
+                audit_as=request,
+                person=person,
+                kind=form.cleaned_data["kind"],
+                given_on=form.cleaned_data["given_on"],
+            )
+        except ValueError:
+            messages.error(request, _("This consent is already given and not withdrawn."))
+        else:
+            messages.success(request, _("The consent was recorded."))
+    else:
+        messages.error(request, " ".join(str(e) for errs in form.errors.values() for e in errs))
+    return redirect(reverse("registry:person_detail", args=[person.pk]) + "#consents")
+
+
+@require_POST
+def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResponse:
+    user = _user(request)
+    person = get_person_for_user(user, pk, write=True)
+    consent = person.consents.filter(pk=consent_pk).first()
+    if consent is None:
+        from tongcheng.org.access import NotInScope
+
+        raise NotInScope("consent", consent_pk)
+    consent.person = person
+    services.consent_withdraw(actor=user, audit_as=request, consent=consent)
+    messages.success(request, _("The consent was withdrawn."))
+    return redirect(reverse("registry:person_detail", args=[person.pk]) + "#consents")
+
+
+def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
+    """All household members on one page: add, edit, remove."""
+    user = _user(request)
+    person = get_person_for_user(user, pk, write=True)
+    formset = HouseholdFormSet(request.POST or None, instance=person, prefix="members")
+    if request.method == "POST" and formset.is_valid():
+        members = formset.save(commit=False)
+        services.household_save(
+            actor=user,
+            audit_as=request,
+            person=person,
+            members=members,
+            removed=formset.deleted_objects,
+        )
+        messages.success(request, _("The household was saved."))
+        return redirect("registry:person_detail", pk=person.pk)
+    today = timezone.localdate()
+    rows = [
+        (form, bool(form.instance.birth_date and is_school_age(form.instance.birth_date, today)))
+        for form in formset.forms
+    ]
+    context = {"person": person, "formset": formset, "rows": rows}
+    return render(
+        request,
+        "registry/household_edit.html",
+        context,
+        status=400 if request.method == "POST" else 200,
+    )
