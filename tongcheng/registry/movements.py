@@ -185,7 +185,8 @@ def _history(
 
 def _locked_pending(movement: Movement) -> Movement:
     locked = (
-        Movement.objects.select_for_update()
+        # of=("self",): PostgreSQL cannot lock the nullable side of the join to to_area.
+        Movement.objects.select_for_update(of=("self",))
         .select_related("to_area", "from_area")
         .get(pk=movement.pk)
     )

@@ -31,7 +31,6 @@ class Command(BaseCommand):
 
     def handle(self, *args: Any, **options: Any) -> None:
         while True:
-            close_old_connections()
             for pk in importer.pending_jobs():
                 try:
                     importer.process_job(pk)
@@ -41,3 +40,6 @@ class Command(BaseCommand):
             if options["once"]:
                 return
             time.sleep(options["interval"])
+            # A long-running worker drops connections the database closed meanwhile (not in
+            # --once mode, which may run inside a caller's transaction).
+            close_old_connections()
