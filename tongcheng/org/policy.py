@@ -158,6 +158,11 @@ POLICY: dict[str, Public | Access] = {
     "api:person_detail": only(*RECORD_READERS, api=True),
     "api:person_create": only(*RECORD_WRITERS, write=True, api=True),
     "api:person_update": only(*RECORD_WRITERS, write=True, api=True),
+    "api:person_visit_list": only(*RECORD_READERS, api=True),
+    "api:person_visit_create": only(*RECORD_WRITERS, write=True, api=True),
+    "api:person_movement_list": only(*RECORD_READERS, api=True),
+    "api:person_movement_create": only(*RECORD_WRITERS, write=True, api=True),
+    "api:transfer_decide": only(*RECORD_WRITERS, write=True, api=True),
 }
 
 

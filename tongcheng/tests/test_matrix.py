@@ -170,6 +170,11 @@ TARGETS: dict[str, Target] = {
     "registry:import_cancel": (import_kwargs, "area"),
     "api:person_detail": (person_kwargs, "area"),
     "api:person_update": (person_kwargs, "area"),
+    "api:person_visit_list": (person_kwargs, "area"),
+    "api:person_visit_create": (person_kwargs, "area"),
+    "api:person_movement_list": (person_kwargs, "area"),
+    "api:person_movement_create": (person_kwargs, "area"),
+    "api:transfer_decide": (incoming_transfer_kwargs, "area"),
 }
 # Entries whose URL takes fixed arguments that are not scoped objects.
 FIXED_KWARGS: dict[str, dict[str, str]] = {
@@ -180,6 +185,9 @@ FIXED_KWARGS: dict[str, dict[str, str]] = {
 POST_ONLY = {"logout"}
 # API updates answer PATCH with a JSON body and an If-Match header (412/428 otherwise).
 PATCH_JSON = {"api:person_update"}
+# API writes that take a JSON body: "{}" reaches the scope check (a form-encoded empty POST would
+# be refused as an unreadable body first) and then fails validation (400).
+POST_JSON = {"api:person_visit_create", "api:person_movement_create", "api:transfer_decide"}
 
 
 def expected(username: str, name: str, entry: Access, which: str | None) -> str:
@@ -228,6 +236,8 @@ def test_it_runs_every_cell_of_the_matrix(cast: Any, capsys: Any) -> None:
                         response = client.patch(
                             url, "{}", content_type="application/json", headers={"If-Match": '"1"'}
                         )
+                    elif name in POST_JSON:
+                        response = client.post(url, "{}", content_type="application/json")
                     elif post:
                         response = client.post(url)
                     else:
