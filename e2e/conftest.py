@@ -22,6 +22,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from django.urls import reverse
 from playwright.sync_api import (
     Browser,
     BrowserContext,
@@ -29,6 +30,7 @@ from playwright.sync_api import (
     Page,
     Request,
     Response,
+    expect,
     sync_playwright,
 )
 
@@ -48,6 +50,9 @@ SCREENSHOTS = ROOT / "artifacts" / "screenshots"
 DESKTOP = {"width": 1280, "height": 900}
 PHONE = {"width": 390, "height": 844}
 PASSWORD = "Pilot#Trial-2013demo"  # seed_demo.DEMO_PASSWORD (checked in test_shell)
+
+# The `new_context` fixture: a browser context (keyword arguments of Browser.new_context).
+NewContext = Callable[..., BrowserContext]
 
 # Settings the server must not inherit from whoever runs the tests.
 _OURS = {"DATABASE_URL", "DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEY", "HASH_KEY", "ALLOWED_HOSTS"}
@@ -110,6 +115,8 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     srv.manage("migrate", "--noinput", "-v", "0")
     srv.manage("load_reference", "-v", "0")
     srv.manage("seed_demo", "-v", "0")
+    # A small synthetic ledger (a dozen files in each pilot community) for the registry pages.
+    srv.manage("seed_ledger", "--count", "300", "-v", "0")
     with srv.log.open("wb") as log:
         process = subprocess.Popen(
             [sys.executable, "manage.py", "runserver", f"127.0.0.1:{port}", "--noreload"],
@@ -148,6 +155,10 @@ class Problems:
     items: list[str] = field(default_factory=list)
     # Documents a test asks for expecting an error status (a 404 out of scope, say).
     expected_errors: set[str] = field(default_factory=set)
+    # A navigation answered with an attachment ends as a download and Chromium reports the
+    # request as aborted; such aborts count only when no download came of them.
+    aborted: list[tuple[str, str]] = field(default_factory=list)
+    downloads: set[str] = field(default_factory=set)
 
     def expect_error_status(self, url: str) -> None:
         self.expected_errors.add(url)
@@ -157,6 +168,15 @@ class Problems:
         page.on("pageerror", lambda exc: self.items.append(f"{page.url}: uncaught {exc}"))
         page.on("requestfailed", lambda req: self._failed(page, req, origin))
         page.on("response", lambda resp: self._response(page, resp, origin))
+        page.on("download", lambda download: self.downloads.add(download.url))
+
+    def report(self) -> list[str]:
+        aborted = [
+            f"{page_url}: request aborted: {url}"
+            for page_url, url in self.aborted
+            if url not in self.downloads
+        ]
+        return [*self.items, *aborted]
 
     def _console(self, page: Page, msg: ConsoleMessage) -> None:
         if msg.type != "error":
@@ -168,7 +188,11 @@ class Problems:
         self.items.append(f"{page.url}: console error: {msg.text} ({source})")
 
     def _failed(self, page: Page, request: Request, origin: str) -> None:
-        if request.url.startswith(origin):
+        if not request.url.startswith(origin):
+            return
+        if request.failure == "net::ERR_ABORTED" and request.is_navigation_request():
+            self.aborted.append((page.url, request.url))
+        else:
             self.items.append(f"{page.url}: request failed: {request.url} {request.failure}")
 
     def _response(self, page: Page, response: Response, origin: str) -> None:
@@ -181,7 +205,8 @@ class Problems:
 def problems() -> Iterator[Problems]:
     found = Problems()
     yield found
-    assert not found.items, "browser problems:\n" + "\n".join(found.items)
+    report = found.report()
+    assert not report, "browser problems:\n" + "\n".join(report)
 
 
 @pytest.fixture
@@ -208,3 +233,39 @@ def screenshot(page: Page, name: str) -> Path:
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
     return path
+
+
+def login(context: BrowserContext, server: Server, username: str, *, two_factor: bool) -> Page:
+    """A new page of `context`, logged in as a demo account (the code from `totp_code`)."""
+    page = context.new_page()
+    page.goto(reverse("login"))
+    form = page.locator("form:has(input[name=password])")
+    form.locator("input[name=username]").fill(username)
+    form.locator("input[name=password]").fill(PASSWORD)
+    form.locator("button[type=submit]").click()
+    if two_factor:
+        page.wait_for_url(f"**{reverse('login_two_factor')}")
+        code = server.manage("totp_code", username).strip()
+        code_form = page.locator("form:has(input[name=code])")
+        code_form.locator("input[name=code]").fill(code)
+        code_form.locator("button[type=submit]").click()
+    page.wait_for_url(f"{server.url}{reverse('home')}")
+    return page
+
+
+def visit(page: Page, path: str, shot: str) -> None:
+    """Open `path`: a 200 with a title and a main element, then a screenshot named `shot`."""
+    response = page.goto(path)
+    assert response is not None
+    assert response.status == 200, f"{path}: {response.status}"
+    expect(page.locator("main")).to_be_visible()
+    assert page.title().strip(), f"{path} has no title"
+    screenshot(page, shot)
+
+
+def assert_fits_screen(page: Page) -> None:
+    """Nothing on the page is wider than the viewport (no sideways scrolling on a phone)."""
+    overflow = page.evaluate(
+        "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
+    )
+    assert overflow <= 1, f"{page.url} is {overflow}px wider than the screen"

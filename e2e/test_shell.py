@@ -4,32 +4,23 @@ page the navigation offers each role, on a desktop and on a 390 px phone."""
 from __future__ import annotations
 
 import re
-from collections.abc import Callable
 
 from django.urls import reverse
 from playwright.sync_api import BrowserContext, Page, expect
 
-from e2e.conftest import DESKTOP, PHONE, Problems, Server, screenshot
+from e2e.conftest import (
+    DESKTOP,
+    PASSWORD,
+    PHONE,
+    NewContext,
+    Problems,
+    Server,
+    assert_fits_screen,
+    login,
+    screenshot,
+    visit,
+)
 from tongcheng.org.management.commands.seed_demo import DEMO_PASSWORD
-
-NewContext = Callable[..., BrowserContext]
-
-
-def login(context: BrowserContext, server: Server, username: str, *, two_factor: bool) -> Page:
-    page = context.new_page()
-    page.goto(reverse("login"))
-    form = page.locator("form:has(input[name=password])")
-    form.locator("input[name=username]").fill(username)
-    form.locator("input[name=password]").fill(DEMO_PASSWORD)
-    form.locator("button[type=submit]").click()
-    if two_factor:
-        page.wait_for_url(f"**{reverse('login_two_factor')}")
-        code = server.manage("totp_code", username).strip()
-        code_form = page.locator("form:has(input[name=code])")
-        code_form.locator("input[name=code]").fill(code)
-        code_form.locator("button[type=submit]").click()
-    page.wait_for_url(f"{server.url}{reverse('home')}")
-    return page
 
 
 def nav_paths(page: Page) -> set[str]:
@@ -49,15 +40,6 @@ def first_link(page: Page, prefix: str, exclude: str) -> str:
     return str(candidates[0])
 
 
-def visit(page: Page, path: str, shot: str) -> None:
-    response = page.goto(path)
-    assert response is not None
-    assert response.status == 200, f"{path}: {response.status}"
-    expect(page.locator("main")).to_be_visible()
-    assert page.title().strip(), f"{path} has no title"
-    screenshot(page, shot)
-
-
 def check_pages_on_phone(
     new_context: NewContext, desktop: BrowserContext, pages: dict[str, str], role: str
 ) -> None:
@@ -66,10 +48,7 @@ def check_pages_on_phone(
     page = phone.new_page()
     for name, path in pages.items():
         visit(page, path, f"{role}-{name}-phone")
-        overflow = page.evaluate(
-            "() => document.documentElement.scrollWidth - document.documentElement.clientWidth"
-        )
-        assert overflow <= 1, f"{path} is {overflow}px wider than a 390px phone"
+        assert_fits_screen(page)
     # The menu collapses behind the toggler on a phone and opens on a tap.
     page.goto(reverse("home"))
     toggler = page.locator(".navbar-toggler")
@@ -78,6 +57,11 @@ def check_pages_on_phone(
     # Bootstrap adds `show` once the opening transition has ended.
     expect(page.locator("#tc-nav")).to_have_class(re.compile(r"\bshow\b"))
     screenshot(page, f"{role}-menu-phone")
+
+
+def test_it_logs_in_with_the_demo_password() -> None:
+    # conftest.login types PASSWORD; it must stay seed_demo's password.
+    assert PASSWORD == DEMO_PASSWORD
 
 
 def test_it_serves_the_login_page_in_chinese_first(

@@ -30,6 +30,10 @@ class BootstrapMixin:
             else:
                 css = "form-control"
             widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            if isinstance(widget, forms.DateInput) and widget.input_type == "date":
+                # A native date picker takes only ISO values; the localized zh-hans format
+                # (2014/03/05) would show an empty field and lose the value on save.
+                widget.format = "%Y-%m-%d"
 
 
 class SearchForm(BootstrapMixin, forms.Form):

@@ -1,0 +1,19 @@
+from datetime import date
+
+from django import forms
+from django.utils import translation
+
+from tongcheng.org.forms import BootstrapMixin
+
+
+class DatesForm(BootstrapMixin, forms.Form):
+    picked = forms.DateField(widget=forms.DateInput(attrs={"type": "date"}))
+    typed = forms.DateField(widget=forms.DateInput)
+
+
+def test_it_renders_native_date_pickers_with_iso_values_in_chinese() -> None:
+    form = DatesForm(initial={"picked": date(2014, 3, 5), "typed": date(2014, 3, 5)})
+    with translation.override("zh-hans"):
+        assert 'value="2014-03-05"' in str(form["picked"])
+        # A plain text date keeps the localized format the officer types.
+        assert 'value="2014/03/05"' in str(form["typed"])
