@@ -9,6 +9,7 @@ from typing import Any, cast
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
+from django.utils.translation import pgettext_lazy
 
 from tongcheng.org.forms import BootstrapMixin
 from tongcheng.org.models import Area, Ethnicity
@@ -23,7 +24,7 @@ class PersonForm(BootstrapMixin, forms.Form):
     """A file's fields, phone-friendly (native date pickers, numeric keyboards)."""
 
     # Required-ness of name and ethnicity is validate_person's rule (one message for all paths).
-    name = forms.CharField(label=_("Name"), max_length=64, required=False)
+    name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=64, required=False)
     ethnicity = forms.ChoiceField(label=_("Ethnicity"), required=False)
     id_number = forms.CharField(
         label=_("ID number"),
@@ -162,7 +163,10 @@ class PersonSearchForm(BootstrapMixin, forms.Form):
         label=_("Area"), queryset=Area.objects.none(), required=False, to_field_name="code"
     )
     ethnicity = forms.ModelChoiceField(
-        label=_("Ethnicity"), queryset=Ethnicity.objects.all(), required=False
+        label=_("Ethnicity"),
+        queryset=Ethnicity.objects.all(),
+        required=False,
+        empty_label=_("Any"),
     )
     province = forms.ChoiceField(label=_("Origin province"), required=False)
     occupation = forms.ChoiceField(

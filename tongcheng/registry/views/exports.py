@@ -42,7 +42,10 @@ class ExportForm(BootstrapMixin, forms.Form):
     )
     area = forms.ChoiceField(label=_("Area"), required=False)
     ethnicity = forms.ModelChoiceField(
-        label=_("Ethnic group"), queryset=Ethnicity.objects.all(), required=False
+        label=_("Ethnic group"),
+        queryset=Ethnicity.objects.all(),
+        required=False,
+        empty_label=_("Any"),
     )
     status = forms.ChoiceField(
         label=_("Status"), choices=[("", _("Any")), *Person.Status.choices], required=False
