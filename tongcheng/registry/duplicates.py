@@ -31,6 +31,7 @@ from tongcheng.registry.services import (
     record_change,
     refresh_name_keys,
 )
+from tongcheng.registry.summary import summary_refresh_communities
 
 if TYPE_CHECKING:
     from tongcheng.org.models import User
@@ -168,6 +169,8 @@ def person_merge(*, actor: User, audit_as: AuditActor, kept: Person, merged: Per
     )
     kept.refresh_from_db()
     refresh_name_keys(kept)
+    # Dashboard summary (registry.summary): one file fewer, the kept one filled in.
+    summary_refresh_communities([kept.area_code, merged.area_code])
     merge = PersonMerge.objects.create(
         kept=kept, merged_person_id=merged_pk, fields_taken=names, merged_by=actor
     )

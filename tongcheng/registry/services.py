@@ -20,6 +20,7 @@ from tongcheng.lib import crypto
 from tongcheng.lib.phone import last4 as phone_last4
 from tongcheng.lib.pinyin import name_initials, name_pinyin
 from tongcheng.registry.models import Consent, HouseholdMember, NameKey, Person, PersonChange
+from tongcheng.registry.summary import summary_refresh_communities, summary_refresh_person
 
 if TYPE_CHECKING:
     from django.http import HttpRequest
@@ -163,8 +164,11 @@ def person_save_changes(
     if updated == 0:
         current = Person.objects.filter(pk=person.pk).values_list("version", flat=True).first()
         raise StaleVersion(current or 0)
+    before = person.area_code
     for field, value in changes.items():
         setattr(person, field, value)
+    # Dashboard summary (registry.summary): the old and new community, if a counted field changed.
+    summary_refresh_person(before, person.area_code, changes)
     person.version = expected_version + 1
     person.updated_at = now
     if "name" in changes:
@@ -317,6 +321,7 @@ def _person_insert(
         **person_columns(data),
     )
     refresh_name_keys(person)
+    summary_refresh_communities([person.area_code])  # dashboard summary (registry.summary)
     filled = filled_fields(data)
     record_change(person=person, user=actor, change=Change(action, filled))
     audit_person(audit_as=audit_as, action=action, person=person, detail={"fields": filled})

@@ -38,7 +38,7 @@ from tongcheng.registry.forms import (
     VersionForm,
     person_initial,
 )
-from tongcheng.registry.models import Person
+from tongcheng.registry.models import Person, area_range_q
 from tongcheng.registry.search import search_persons
 from tongcheng.registry.validation import reference_cache
 
@@ -114,8 +114,10 @@ def person_list(request: HttpRequest) -> HttpResponse:
             detail={"kind": result.kind, "count": len(rows)},
         )
     else:
+        # The scope again, as index ranges: the planner then walks (area_code, name_pinyin).
+        ranged = persons.filter(area_range_q(user.scope_prefixes(AREA_ROLES)))
         fetched = list(
-            persons.select_related("ethnicity", "community")[
+            ranged.select_related("ethnicity", "community")[
                 (page - 1) * PER_PAGE : page * PER_PAGE + 1
             ]
         )

@@ -42,6 +42,7 @@ from tongcheng.registry.models import (
     Visit,
 )
 from tongcheng.registry.services import identifier_columns, name_columns, name_keys
+from tongcheng.registry.summary import summary_refresh_communities
 
 PILOT_DISTRICT = "140403"
 # Most files in 东街街道 and 西街街道 (the pilot streets), the rest across the district.
@@ -465,6 +466,8 @@ class Command(BaseCommand):
         # insert, so each file is written once (bulk_create takes the new keys of the files).
         visits, movements = self.history(builder, persons, communities)
         Person.objects.bulk_create(persons, batch_size=500)
+        # Dashboard summary (registry.summary) of the communities the files went into.
+        summary_refresh_communities({p.area_code for p in persons})
         Visit.objects.bulk_create(visits, batch_size=1000)
         Movement.objects.bulk_create(movements, batch_size=1000)
         HouseholdMember.objects.bulk_create(

@@ -1,0 +1,162 @@
+"""The ledger summary: per-community counts the registry dashboard reads instead of raw files.
+
+PERFORMANCE.md: dashboards at scale read summaries. Every service that writes files calls
+`summary_refresh_communities` with the communities it touched, in the same transaction; the
+refresh recomputes those communities' rows from their files (one query per community, a few
+hundred to a few thousand rows), so there is no delta bookkeeping to get wrong. A dashboard then
+sums the rows of the communities in its scope (a range on the area code), whatever the number
+of files. `manage.py rebuild_ledger_summary` recomputes everything (after a raw bulk load).
+
+Dimensions (key → count of files):
+- total: "" → all files; status: status; ethnicity: code; origin: province (2 digits, "" not
+  recorded); occupation: code ("" not recorded); arrival: "YYYY-MM" of arrived_on (a date later
+  this month counts in this month; the live query stops at today — forms refuse future dates);
+- known: "" → active files whose origin, address and occupation are all known;
+- verified: "YYYY-MM-DD" → active files whose oldest of the three verification dates is that
+  day (all three verified since a cutoff ⇔ that date ≥ cutoff: the dashboard sums keys ≥ cutoff,
+  so the figure stays exact as time passes without any refresh).
+"""
+
+from __future__ import annotations
+
+from collections import Counter
+from collections.abc import Iterable
+from datetime import date
+
+from django.db import connection, transaction
+from django.db.models import BooleanField, ExpressionWrapper
+
+from tongcheng.org.models import Area
+from tongcheng.registry.models import AreaSummary, Person
+
+Dim = AreaSummary.Dimension
+# Person columns the summary depends on: a write that changes none of them needs no refresh.
+SUMMARY_COLUMNS = frozenset(
+    {
+        "community",
+        "community_id",
+        "area_code",
+        "status",
+        "ethnicity",
+        "ethnicity_id",
+        "origin_region",
+        "origin_region_id",
+        "origin_province",
+        "origin_text",
+        "address_enc",
+        "occupation",
+        "arrived_on",
+        "origin_verified_on",
+        "address_verified_on",
+        "occupation_verified_on",
+    }
+)
+REFRESH_CHUNK = 500
+
+
+def _community_counts(files: Iterable[tuple[object, ...]]) -> Counter[tuple[str, str, str]]:
+    """(area_code, dimension, key) → files, from rows of `_ROW_COLUMNS`."""
+    counts: Counter[tuple[str, str, str]] = Counter()
+    for code, status, ethnicity, province, occupation, arrived, known, *verified in files:
+        area = str(code)
+        counts[(area, Dim.TOTAL, "")] += 1
+        counts[(area, Dim.STATUS, str(status))] += 1
+        counts[(area, Dim.ETHNICITY, str(ethnicity))] += 1
+        counts[(area, Dim.ORIGIN, str(province or ""))] += 1
+        counts[(area, Dim.OCCUPATION, str(occupation or ""))] += 1
+        if isinstance(arrived, date):
+            counts[(area, Dim.ARRIVAL, f"{arrived:%Y-%m}")] += 1
+        if status == Person.Status.ACTIVE:
+            if known:
+                counts[(area, Dim.KNOWN, "")] += 1
+            if all(isinstance(d, date) for d in verified):
+                oldest = min(d for d in verified if isinstance(d, date))
+                counts[(area, Dim.VERIFIED, oldest.isoformat())] += 1
+    return counts
+
+
+_ROW_COLUMNS = (
+    "area_code",
+    "status",
+    "ethnicity_id",
+    "origin_province",
+    "occupation",
+    "arrived_on",
+    "known",
+    "origin_verified_on",
+    "address_verified_on",
+    "occupation_verified_on",
+)
+
+
+def _file_rows(codes: list[str] | None) -> Iterable[tuple[object, ...]]:
+    """The summarised columns of the communities' files (of every file when `codes` is None)."""
+    from tongcheng.registry.visits import all_known_q  # visits imports the services
+
+    files = Person.objects.all() if codes is None else Person.objects.filter(area_code__in=codes)
+    known = ExpressionWrapper(all_known_q(), output_field=BooleanField())
+    return (
+        files.annotate(known=known)
+        .order_by()
+        .values_list(*_ROW_COLUMNS)
+        .iterator(chunk_size=10_000)
+    )
+
+
+def _lock(codes: list[str]) -> None:
+    """Serialise refreshes of one community (PostgreSQL; SQLite writers are serial already).
+
+    Taken before counting: under READ COMMITTED the count then sees every file a concurrent,
+    now committed, refresh counted. FOR NO KEY UPDATE does not block inserts referencing the area.
+    """
+    list(
+        Area.objects.select_for_update(no_key=True)
+        .filter(code__in=codes)
+        .order_by("code")
+        .values_list("pk", flat=True)
+    )
+
+
+@transaction.atomic
+def summary_refresh_communities(codes: Iterable[str]) -> None:
+    """Recompute the summary rows of these communities (12-digit codes) from their files."""
+    wanted = sorted({c for c in codes if c})
+    for start in range(0, len(wanted), REFRESH_CHUNK):
+        chunk = wanted[start : start + REFRESH_CHUNK]
+        _lock(chunk)
+        counts = _community_counts(_file_rows(chunk))
+        # Naming the dimensions lets the (dimension, area_code) index find the rows.
+        AreaSummary.objects.filter(dimension__in=Dim.values, area_code__in=chunk).delete()
+        AreaSummary.objects.bulk_create(
+            (
+                AreaSummary(area_code=area, dimension=dim, key=key, count=n)
+                for (area, dim, key), n in sorted(counts.items())
+            ),
+            batch_size=2000,
+        )
+
+
+@transaction.atomic
+def summary_rebuild() -> int:
+    """Recompute the whole summary (after a raw bulk load, or to repair it); returns row count."""
+    AreaSummary.objects.all().delete()
+    counts = _community_counts(_file_rows(None))
+    AreaSummary.objects.bulk_create(
+        (
+            AreaSummary(area_code=area, dimension=dim, key=key, count=n)
+            for (area, dim, key), n in sorted(counts.items())
+        ),
+        batch_size=5000,
+    )
+    if connection.vendor == "postgresql":
+        # Fresh planner statistics for the rewritten table (allowed inside a transaction).
+        with connection.cursor() as cursor:
+            cursor.execute(f"ANALYZE {AreaSummary._meta.db_table}")
+    return len(counts)
+
+
+def summary_refresh_person(before: str, after: str, changed: Iterable[str]) -> None:
+    """After an update of one file: refresh its old and new community if a counted column
+    changed."""
+    if set(changed) & SUMMARY_COLUMNS:
+        summary_refresh_communities({before, after})
