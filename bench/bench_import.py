@@ -4,7 +4,8 @@ floor  = reading the same file with python-calamine + inserting the same rows (t
          values as text, 15 columns) with one executemany in one transaction;
 import = importer.read_ledger (safety checks, header detection) + importer.commit_import
          (every row validated, encrypted, hashed, pinyin; persons, name keys and history rows
-         written with executemany in one transaction; one audit event).
+         written in one transaction — COPY on PostgreSQL, executemany on SQLite; one audit
+         event). "writes" = import total − dry run: encryption, pinyin, inserts and commit.
 Target: import ≤ 3× the floor, peak memory ≤ 500 MB, on SQLite and on PostgreSQL (a temporary
 database at 127.0.0.1:5432, user postgres, when one answers). Peak memory is the process's
 peak RSS during the import (VmHWM, reset before it through /proc/self/clear_refs).
@@ -198,6 +199,7 @@ def measure(path: Path, label: str) -> list[Row]:
         (f"{label} {vendor}: floor total", round(floor, 2), "s"),
         (f"{label} {vendor}: dry run (read + validate + plan)", round(dry_run, 2), "s"),
         (f"{label} {vendor}: import total (read + validate + write)", round(total, 2), "s"),
+        (f"{label} {vendor}: of which writes (total − dry run)", round(total - dry_run, 2), "s"),
         (f"{label} {vendor}: import / floor (target ≤ 3)", round(total / floor, 2), "×"),
         (f"{label} {vendor}: import rows per second", round(ROWS / total), "rows/s"),
         (f"{label} {vendor}: peak RSS during the import (≤ 500)", round(peak, 1), "MB"),

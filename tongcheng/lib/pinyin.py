@@ -99,10 +99,47 @@ def _ascii(syllable: str) -> str:
     return "".join(char for char in syllable if "a" <= char <= "z")
 
 
+@functools.cache
+def _phrases() -> frozenset[str]:
+    """pypinyin's phrases (the only source of readings that depend on the neighbours)."""
+    from pypinyin.constants import PHRASES_DICT
+
+    return frozenset(PHRASES_DICT)
+
+
+# Each character's reading on its own, filled on first sight from pypinyin itself.
+_CHAR_READINGS: dict[str, str] = {}
+
+
+def _char_reading(char: str) -> str:
+    reading = _CHAR_READINGS.get(char)
+    if reading is None:
+        read, _known = _engine()
+        syllables = read(char)
+        reading = _CHAR_READINGS[char] = _ascii(syllables[0]) if len(syllables) == 1 else ""
+    return reading
+
+
+def _has_phrase(run: str) -> bool:
+    phrases = _phrases()
+    size = len(run)
+    return any(
+        run[start:end] in phrases for start in range(size - 1) for end in range(start + 2, size + 1)
+    )
+
+
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _syllables(run: str) -> tuple[str, ...]:
     """The syllables of a run of Han characters, one per character. Cached: given names
-    (the run after the surname) repeat far more often than whole names."""
+    (the run after the surname) repeat far more often than whole names.
+
+    Without a phrase of pypinyin's inside, a run reads character by character, so the
+    per-character readings serve (a dictionary lookup each instead of pypinyin's segmenter);
+    with one, pypinyin reads the run."""
+    if len(run) > 1 and not _has_phrase(run):
+        readings = tuple(_char_reading(char) for char in run)
+        if all(readings):
+            return readings
     read, _known = _engine()
     return tuple(_ascii(syllable) for syllable in read(run))
 
@@ -181,16 +218,37 @@ def _place_override(text: str, index: int) -> tuple[int, tuple[str, ...]]:
     return 0, ()
 
 
+def _plain_name(name: str) -> tuple[Token, ...] | None:
+    """The tokens of a name of Han characters only, with an ordinary one-character surname
+    and no given-name override: what _tokens gives for it, in a few lookups. None otherwise."""
+    _read_fn, known = _engine()
+    if len(name) < 2 or not all(ord(char) in known for char in name):
+        return None
+    rest = name[1:]
+    if (len(name) >= 3 and name[:2] in COMPOUND_SURNAMES) or any(
+        char in GIVEN_NAME_READINGS for char in rest
+    ):
+        return None
+    surname = SURNAMES.get(name[0])
+    first = (surname,) if surname else _syllables(name[0])
+    return tuple((syllable, True) for syllable in (*first, *_syllables(rest)))
+
+
 @functools.lru_cache(maxsize=_CACHE_SIZE)
 def _name_parts(name: str) -> tuple[tuple[Token, ...], ...]:
     """The tokens of each `·`-separated part of a normalised name."""
+    plain = _plain_name(name)
+    if plain is not None:
+        return (plain,)
     parts = [part for part in name.split(MIDDLE_DOT) if part]
     if len(parts) > 1:
         return tuple(tuple(_tokens(part, _given_name_override)) for part in parts)
     return (tuple(_tokens(name, _surname_override)),)
 
 
+@functools.lru_cache(maxsize=_CACHE_SIZE)
 def _parts(name: str) -> tuple[tuple[Token, ...], ...]:
+    # Cached on the name as given too: name_pinyin and name_initials of one name normalise once.
     return _name_parts(normalize_name(name))
 
 

@@ -371,12 +371,54 @@ def _first_match(names: Iterable[tuple[str, str]], text: str) -> tuple[str, str]
     return None
 
 
+# Cleaned texts and parsed dates by cell value: a ledger repeats its ethnic groups, places,
+# occupations and dates on thousands of rows, and both functions are pure. Only the columns
+# of categories are remembered (no names or addresses kept in a process-wide memo). Bounded;
+# the date memo is also emptied when the day changes (2-digit years are read from today).
+_MEMO_LIMIT = 100_000
+_MEMO_KEYS = frozenset({"ethnicity", "sex", "origin", "origin_region", "occupation", "permit_kind"})
+_TEXT_MEMO: dict[str, str] = {}
+_DATE_MEMO: dict[tuple[type, Any], date] = {}
+_date_memo_day: list[date] = []
+
+
+def _clean(value: str) -> str:
+    cleaned = _TEXT_MEMO.get(value)
+    if cleaned is None:
+        cleaned = normalize_text(value)
+        if len(_TEXT_MEMO) >= _MEMO_LIMIT:
+            _TEXT_MEMO.clear()
+        _TEXT_MEMO[value] = cleaned
+    return cleaned
+
+
+def _parse_date(value: Any) -> date:
+    """parse_date (raising DateParseError), remembered for cell values that parse."""
+    if type(value) not in (str, int, float):
+        return parse_date(value)
+    key = (type(value), value)
+    parsed = _DATE_MEMO.get(key)
+    if parsed is None:
+        parsed = parse_date(value)
+        if len(_DATE_MEMO) >= _MEMO_LIMIT:
+            _DATE_MEMO.clear()
+        _DATE_MEMO[key] = parsed
+    return parsed
+
+
+def _date_memo_check() -> None:
+    day = date.today()  # parse_date's own notion of today
+    if not _date_memo_day or _date_memo_day[0] != day:
+        _DATE_MEMO.clear()
+        _date_memo_day[:] = [day]
+
+
 def _text(raw: Mapping[str, Any], key: str) -> str:
     value = raw.get(key)
     if value is None or value == "":
         return ""
     if type(value) is str:
-        return normalize_text(value)
+        return _clean(value) if key in _MEMO_KEYS else normalize_text(value)
     if isinstance(value, float) and value.is_integer():
         value = int(value)
     return normalize_text(str(value))
@@ -410,7 +452,7 @@ def _date(raw: Mapping[str, Any], key: str, issues: _Issues, today: date) -> dat
         parsed: date | None = value
     else:
         try:
-            parsed = parse_date(value)
+            parsed = _parse_date(value)
         except DateParseError as exc:
             issues.error(key, _MSG_FIELD_PROBLEM, exc.code, message=exc.message)
             return None
@@ -425,6 +467,7 @@ def validate_person(
 ) -> tuple[PersonInput | None, list[FieldIssue], list[FieldIssue]]:
     """Check and normalise one file's fields: (values or None when errors, errors, warnings)."""
     today = today or timezone.localdate()
+    _date_memo_check()
     issues = _Issues()
     data = PersonInput()
 
@@ -574,7 +617,7 @@ def _permit(raw: Mapping[str, Any], data: PersonInput, issues: _Issues, today: d
         data.permit_expires_on = expires
     elif expires not in (None, ""):
         try:
-            data.permit_expires_on = parse_date(expires)
+            data.permit_expires_on = _parse_date(expires)
         except DateParseError as exc:
             issues.error("permit_expires", _MSG_FIELD_PROBLEM, exc.code, message=exc.message)
     if (

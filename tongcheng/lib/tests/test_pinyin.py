@@ -157,3 +157,58 @@ def test_it_never_fails_and_stays_ascii_on_any_text(name: str) -> None:
     for key in name_search_keys(name) | {name_pinyin(name), place_pinyin(name)}:
         assert key.isascii()
         assert key == key.lower()
+
+
+def _pypinyin_syllables(run: str) -> tuple[str, ...]:
+    """What _syllables returned before its per-character fast path: pypinyin on the run."""
+    from pypinyin import Style, lazy_pinyin
+
+    return tuple(
+        pinyin_module._ascii(s) for s in lazy_pinyin(run, style=Style.NORMAL, errors="ignore")
+    )
+
+
+def _generated_names(count: int) -> list[str]:
+    """Names as ledgers hold them: common, heteronym and override surnames, compound surnames,
+    given names from a wide pool (heteronyms such as 长 乐 重 行 朝 曾 单 included), `·` names,
+    and a few with Latin letters or digits."""
+    import random
+
+    rng = random.Random(20240305)
+    surnames = "马白丁杨李王张刘海穆沙冶哈韩周陈赵黄吴徐孙胡朱高林何郭罗梁宋郑谢"
+    surnames += "".join(pinyin_module.SURNAMES)
+    compounds = list(pinyin_module.COMPOUND_SURNAMES)
+    given = "晓梅建国玉兰海燕文明小平春花秋菊志强永福金凤秀英德胜忠义成龙桂兰红霞学军丽娟振华"
+    given += "长乐重行朝曾单解查区会传都和了得着地的大小中为于那把还好少数调便降乘差"
+    common = [chr(c) for c in range(0x4E00, 0x9FA6) if c in PINYIN_DICT]
+    names = []
+    for n in range(count):
+        pool = given if n % 4 else "".join(rng.choice(common) for _ in range(40))
+        head = rng.choice(compounds) if n % 25 == 0 else rng.choice(surnames)
+        name = head + "".join(rng.choice(pool) for _ in range(rng.randint(0, 3)))
+        if n % 40 == 1:
+            name = "·".join(
+                "".join(rng.choice(common) for _ in range(rng.randint(1, 4))) for _ in range(2)
+            )
+        elif n % 97 == 2:
+            name += "A1"
+        names.append(name)
+    return names
+
+
+def test_it_reads_names_as_before_the_fast_path(monkeypatch: pytest.MonkeyPatch) -> None:
+    """The per-character table and the plain-name path change no output: every generated name
+    reads exactly as with pypinyin on each run and the general tokenizer."""
+    names = _generated_names(4000)
+    pinyin_module._parts.cache_clear()
+    pinyin_module._name_parts.cache_clear()
+    pinyin_module._syllables.cache_clear()
+    fast = [(name_pinyin(n), name_initials(n), name_search_keys(n)) for n in names]
+    monkeypatch.setattr(pinyin_module, "_syllables", _pypinyin_syllables)
+    monkeypatch.setattr(pinyin_module, "_plain_name", lambda name: None)
+    pinyin_module._parts.cache_clear()
+    pinyin_module._name_parts.cache_clear()
+    slow = [(name_pinyin(n), name_initials(n), name_search_keys(n)) for n in names]
+    pinyin_module._parts.cache_clear()
+    pinyin_module._name_parts.cache_clear()
+    assert fast == slow
