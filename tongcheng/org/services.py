@@ -179,6 +179,35 @@ def _check_grant(
         raise ValidationError(_("The account already holds this role in this area."))
 
 
+def _add_membership(
+    *,
+    actor: User,
+    audit_as: AuditActor,
+    action: str,
+    user: User,
+    role: Role,
+    area: Area,
+    department: Department | None,
+) -> Membership:
+    """Create a checked membership and its audit event (role, area and unit codes only)."""
+    membership = Membership.objects.create(
+        user=user, role=role, area=area, department=department, granted_by=actor
+    )
+    audit_record(
+        actor=audit_as,
+        action=action,
+        object_type="user",
+        object_id=user.pk,
+        area_code=area.code,
+        detail={
+            "role": role.value,
+            "area": area.code,
+            "department": department.code if department else None,
+        },
+    )
+    return membership
+
+
 @transaction.atomic
 def user_create(
     *,
@@ -203,20 +232,14 @@ def user_create(
     user.set_password(password)
     user.rotate_security_stamp()
     user.save()
-    Membership.objects.create(
-        user=user, role=role, area=area, department=department, granted_by=actor
-    )
-    audit_record(
-        actor=audit_as,
+    _add_membership(
+        actor=actor,
+        audit_as=audit_as,
         action="user.create",
-        object_type="user",
-        object_id=user.pk,
-        area_code=area.code,
-        detail={
-            "role": role.value,
-            "area": area.code,
-            "department": department.code if department else None,
-        },
+        user=user,
+        role=role,
+        area=area,
+        department=department,
     )
     return user
 
@@ -248,24 +271,17 @@ def membership_grant(
 ) -> Membership:
     """Give `user` a role in an area; its open sessions end (its rights changed)."""
     _check_grant(actor=actor, user=user, role=role, area=area, department=department)
-    membership = Membership.objects.create(
-        user=user, role=role, area=area, department=department, granted_by=actor
-    )
     user.rotate_security_stamp()
     user.save(update_fields=["security_stamp"])
-    audit_record(
-        actor=audit_as,
+    return _add_membership(
+        actor=actor,
+        audit_as=audit_as,
         action="membership.grant",
-        object_type="user",
-        object_id=user.pk,
-        area_code=area.code,
-        detail={
-            "role": role.value,
-            "area": area.code,
-            "department": department.code if department else None,
-        },
+        user=user,
+        role=role,
+        area=area,
+        department=department,
     )
-    return membership
 
 
 @transaction.atomic
