@@ -6,6 +6,7 @@ from the environment (settings.FIELD_ENCRYPTION_KEY, settings.HASH_KEY), never t
 """
 
 import base64
+import binascii
 import functools
 import hashlib
 import hmac
@@ -49,7 +50,7 @@ def encrypt(plaintext: str, *, context: str = "") -> str:
     sealed = _cipher(settings.FIELD_ENCRYPTION_KEY).encrypt(
         nonce, plaintext.encode(), context.encode()
     )
-    return _PREFIX + base64.b64encode(nonce + sealed).decode()
+    return _PREFIX + binascii.b2a_base64(nonce + sealed, newline=False).decode("ascii")
 
 
 def decrypt(token: str, *, context: str = "") -> str:
@@ -68,4 +69,5 @@ def decrypt(token: str, *, context: str = "") -> str:
 def keyed_hash(value: str, *, context: str = "") -> str:
     """HMAC-SHA256 of a normalised value, for exact lookups of encrypted fields."""
     key = _hash_key(settings.HASH_KEY)
-    return hmac.new(key, f"{context}\x00{value}".encode(), hashlib.sha256).hexdigest()
+    # hmac.digest: OpenSSL's one-shot HMAC, several times faster than an hmac.new object.
+    return hmac.digest(key, f"{context}\x00{value}".encode(), hashlib.sha256).hex()

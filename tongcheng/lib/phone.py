@@ -84,6 +84,9 @@ def parse_phone(raw: object, *, default_area_code: str = "") -> Phone:
 
     A 7-8 digit local number gets `default_area_code` (e.g. "0355") when one is given.
     """
+    # Fast path: a clean mobile number, the usual cell of a ledger and every stored value.
+    if type(raw) is str and len(raw) == 11 and raw.isascii() and _RE_MOBILE.fullmatch(raw):
+        return Phone(number=raw, kind="mobile")
     text = normalize_text(_text(raw)).upper()
     if _RE_SEVERAL.search(text):
         raise PhoneError("several", _MSG_SEVERAL)

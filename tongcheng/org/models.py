@@ -66,9 +66,7 @@ class Area(models.Model):
         verbose_name = _("area")
         verbose_name_plural = _("areas")
         constraints = [
-            models.CheckConstraint(
-                condition=Q(code__regex=r"^[0-9]{12}$"), name="area_code_twelve_digits"
-            ),
+            models.CheckConstraint(condition=Q(code__digits=12), name="area_code_twelve_digits"),
         ]
 
     def __str__(self) -> str:

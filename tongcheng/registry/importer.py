@@ -209,6 +209,7 @@ class Plan:
     create: list[tuple[int, PersonInput]] = field(default_factory=list)
     update: list[tuple[int, int, PersonInput]] = field(default_factory=list)  # row, pk, data
     update_fields: dict[int, list[str]] = field(default_factory=dict)  # row → field names
+    id_hashes: dict[int, str] = field(default_factory=dict)  # row → id_number_hash
     elsewhere: list[int] = field(default_factory=list)
     unchanged: list[int] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)
@@ -290,6 +291,7 @@ def plan_import(
             else:
                 if hashed:
                     seen[hashed] = number
+                    plan.id_hashes[number] = hashed
                 valid.append((number, data, hashed))
         if progress is not None and (done % PROGRESS_EVERY == 0 or done == plan.rows_total):
             progress(done, plan.rows_total)
@@ -467,10 +469,6 @@ def _postgres() -> bool:
 class _Writer:
     """Writes rows of new files inside the caller's transaction: COPY on PostgreSQL (about
     twice executemany's speed, PERFORMANCE.md), executemany in batches on SQLite.
-
-    (A writer thread for SQLite, to build rows while SQLite updates its indexes, was tried and
-    measured no faster: sqlite3 holds the GIL while it binds each row, and the person table's
-    CHECK calls Python's REGEXP for every row.)
     """
 
     def __init__(self) -> None:
@@ -532,8 +530,8 @@ def _insert_persons(
     dates = [] if _postgres() else [i for i, name in enumerate(fields) if name in _ROW_DATES]
 
     def rows() -> Iterator[list[Any]]:
-        for _number, data in plan.create:
-            values = _row_columns(data)
+        for number, data in plan.create:
+            values = _row_columns(data, plan.id_hashes.get(number, ""))
             values.update(fixed)
             row = [values[name] for name in fields]
             for index in dates:
@@ -569,9 +567,9 @@ def _allocate_ids(count: int) -> list[int]:
     return list(range(last + 1, last + 1 + count))
 
 
-def _row_columns(data: PersonInput) -> dict[str, Any]:
+def _row_columns(data: PersonInput, id_hash: str) -> dict[str, Any]:
     """person_columns of one row, with the model's field names (ethnicity, not ethnicity_id)."""
-    values = person_columns(data)
+    values = person_columns(data, id_hash=id_hash)
     values["ethnicity"] = values.pop("ethnicity_id")
     values["origin_region"] = values.pop("origin_region_id")
     return values

@@ -206,9 +206,7 @@ class Person(models.Model):
             models.Index(fields=["permit_expires_on"], name="person_permit_expiry_idx"),
         ]
         constraints = [
-            models.CheckConstraint(
-                condition=Q(area_code__regex=r"^[0-9]{12}$"), name="person_area_code_12"
-            ),
+            models.CheckConstraint(condition=Q(area_code__digits=12), name="person_area_code_12"),
         ]
 
     def __str__(self) -> str:
@@ -384,14 +382,12 @@ class NameKey(models.Model):
     Trigram indexes cannot serve 1–2 character queries (PERFORMANCE.md); these rows can.
     """
 
+    # The primary key (key, person) is the search index itself: no id column, no second
+    # index on (key, person). On SQLite the table is WITHOUT ROWID (migration 0004), so a
+    # key is written to one B-tree instead of three; person_id is indexed for deletes.
+    pk = models.CompositePrimaryKey("key", "person")
     key = models.CharField(max_length=3)
-    person = models.ForeignKey(Person, models.CASCADE, related_name="+", db_constraint=True)
-
-    class Meta:
-        indexes = [models.Index(fields=["key", "person"], name="namekey_key_person_idx")]
-        constraints = [
-            models.UniqueConstraint(fields=["person", "key"], name="namekey_unique"),
-        ]
+    person = models.ForeignKey(Person, models.CASCADE, related_name="+")
 
     def __str__(self) -> str:
         return self.key

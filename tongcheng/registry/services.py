@@ -52,16 +52,24 @@ class StaleVersion(Exception):
 
 
 def identifier_columns(
-    *, id_number: str = "", phone: str = "", address: str = "", permit_number: str = ""
+    *,
+    id_number: str = "",
+    phone: str = "",
+    address: str = "",
+    permit_number: str = "",
+    id_hash: str = "",
 ) -> dict[str, str]:
-    """Encrypted values, keyed hashes and last-4 suffixes for already-normalised identifiers."""
+    """Encrypted values, keyed hashes and last-4 suffixes for already-normalised identifiers.
+
+    `id_hash`: id_number_hash(id_number) when the caller has it already (the import).
+    """
+    if id_number and not id_hash:
+        id_hash = crypto.keyed_hash(id_number, context=CONTEXT["id_number"])
     columns: dict[str, str] = {
         "id_number_enc": crypto.encrypt(id_number, context=CONTEXT["id_number"])
         if id_number
         else "",
-        "id_number_hash": crypto.keyed_hash(id_number, context=CONTEXT["id_number"])
-        if id_number
-        else "",
+        "id_number_hash": id_hash if id_number else "",
         "id_number_last4": id_number[-4:],
         "phone_enc": crypto.encrypt(phone, context=CONTEXT["phone"]) if phone else "",
         "phone_hash": crypto.keyed_hash(phone, context=CONTEXT["phone"]) if phone else "",
@@ -227,7 +235,7 @@ class RevealRefused(Exception):
         self.message = message
 
 
-def person_columns(data: PersonInput) -> dict[str, Any]:
+def person_columns(data: PersonInput, *, id_hash: str = "") -> dict[str, Any]:
     """Model column values of a validated input (the same for create, update and import)."""
     columns: dict[str, Any] = {name: getattr(data, name) for name in INPUT_FIELDS}
     columns["ethnicity_id"] = data.ethnicity_code
@@ -239,6 +247,7 @@ def person_columns(data: PersonInput) -> dict[str, Any]:
             phone=data.phone,
             address=data.address,
             permit_number=data.permit_number,
+            id_hash=id_hash,
         )
     )
     columns.update(name_columns(data.name))

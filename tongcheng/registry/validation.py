@@ -14,6 +14,7 @@ list), `occupation_text` and `permit_kind`.
 from __future__ import annotations
 
 import re
+import time
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
@@ -380,6 +381,7 @@ _MEMO_KEYS = frozenset({"ethnicity", "sex", "origin", "origin_region", "occupati
 _TEXT_MEMO: dict[str, str] = {}
 _DATE_MEMO: dict[tuple[type, Any], date] = {}
 _date_memo_day: list[date] = []
+_date_memo_checked: list[float] = [0.0]
 
 
 def _clean(value: str) -> str:
@@ -407,6 +409,12 @@ def _parse_date(value: Any) -> date:
 
 
 def _date_memo_check() -> None:
+    # Reading the clock per row costs more than the rest of a date cell: look at most once a
+    # second (a memo a second into a new day still parses 2-digit years as yesterday did).
+    now = time.monotonic()
+    if _date_memo_day and now - _date_memo_checked[0] < 1.0:
+        return
+    _date_memo_checked[0] = now
     day = date.today()  # parse_date's own notion of today
     if not _date_memo_day or _date_memo_day[0] != day:
         _DATE_MEMO.clear()
