@@ -52,7 +52,11 @@ from tongcheng.registry.services import (
     person_changes,
     person_columns,
 )
-from tongcheng.registry.summary import summary_refresh_communities
+from tongcheng.registry.summary import (
+    file_is_known,
+    summary_add_files,
+    summary_refresh_communities,
+)
 from tongcheng.registry.validation import FIELD_LABELS, ReferenceCache, validate_person
 
 if TYPE_CHECKING:
@@ -388,13 +392,19 @@ def commit_import(
             raise ImportInvalid(plan.error_count)
         now = timezone.now()
         writer = _Writer()
+        counted: list[tuple[object, ...]] = []
         with _sqlite_page_cache():
-            ids = _insert_persons(plan, community, user, now, writer)
+            ids = _insert_persons(plan, community, user, now, writer, counted)
             _insert_name_keys(plan, ids, writer)
         _update_persons(plan, now)
         _insert_changes(plan, ids, user, now, writer)
-        # Dashboard summary (registry.summary): created and updated files are all in `community`.
-        summary_refresh_communities([community.code])
+        # Dashboard summary (registry.summary): created and updated files are all in
+        # `community`. New files only: counted from the rows as written; changed files: the
+        # community is counted again.
+        if plan.update:
+            summary_refresh_communities([community.code])
+        elif counted:
+            summary_add_files(community.code, counted)
         if check_scope:
             _recheck_scope(user, community, len(ids))
         result = Result(len(ids), len(plan.update), len(plan.elsewhere), len(plan.unchanged))
@@ -505,8 +515,14 @@ class _Writer:
 
 
 def _insert_persons(
-    plan: Plan, community: Area, user: User | None, now: dt.datetime, writer: _Writer
+    plan: Plan,
+    community: Area,
+    user: User | None,
+    now: dt.datetime,
+    writer: _Writer,
+    counted: list[tuple[object, ...]],
 ) -> list[int]:
+    """Write the new files; `counted` receives their summary columns (summary._ROW_COLUMNS)."""
     if not plan.create:
         return []
     fields = _person_fields()
@@ -526,6 +542,7 @@ def _insert_persons(
         "updated_at": stamp,
         "created_by": user.pk if user is not None else None,
     }
+    code, active = community.code, Person.Status.ACTIVE.value
     # SQLite stores dates as ISO text (what Django's adapter does); psycopg sends dates as such.
     dates = [] if _postgres() else [i for i, name in enumerate(fields) if name in _ROW_DATES]
 
@@ -533,6 +550,16 @@ def _insert_persons(
         for number, data in plan.create:
             values = _row_columns(data, plan.id_hashes.get(number, ""))
             values.update(fixed)
+            known = file_is_known(
+                values["origin_region"],
+                values["origin_text"],
+                values["address_enc"],
+                values["occupation"],
+            )
+            counted.append(
+                (code, active, values["ethnicity"], values["origin_province"],
+                 values["occupation"], values["arrived_on"], known, None, None, None)
+            )  # fmt: skip
             row = [values[name] for name in fields]
             for index in dates:
                 if row[index] is not None:

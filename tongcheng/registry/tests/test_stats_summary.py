@@ -167,6 +167,34 @@ def test_it_counts_an_excel_import_and_the_seed(cast, settings, tmp_path: Path) 
     assert_summary_matches_live()
 
 
+def test_an_import_of_new_files_adds_to_the_summary_it_had(cast, tmp_path: Path) -> None:
+    """New files only: counted from the rows written (summary_add_files), added to the
+    community's rows; with a changed file in the ledger: the community is counted again."""
+    create(cast.community_a, COMMUNITY_A, "马建国", occupation="vendor", address="东街1号")
+    rows = good_rows(8)
+    rows[1][6] = ""  # no origin
+    rows[2][7] = ""  # no address
+    rows[3][8] = ""  # no occupation
+    rows[4][6] = "火星基地"  # an origin not in the national list: kept as text, still known
+    rows[5][9] = "2019年11月2日"
+    rows[6][2] = "维吾尔族"
+    rows[7][4] = ""  # no ID number
+    path = tmp_path / "台账.xlsx"
+    path.write_bytes(ledger_bytes(rows))
+    call_command("import_ledger", str(path), "--community", COMMUNITY_A, stdout=io.StringIO())
+    assert AreaSummary.objects.get(area_code=COMMUNITY_A, dimension="total").count == 9
+    assert AreaSummary.objects.get(area_code=COMMUNITY_A, dimension="known").count == 5
+    assert_summary_matches_live()
+    # The same ledger with one changed occupation and two more rows: an update and creations.
+    rows[0][8] = "建筑工地"
+    rows += good_rows(2, start=100)
+    path.write_bytes(ledger_bytes(rows))
+    call_command("import_ledger", str(path), "--community", COMMUNITY_A, stdout=io.StringIO())
+    # 9 + 2 new + the row without an ID number, which nothing can match: created again.
+    assert AreaSummary.objects.get(area_code=COMMUNITY_A, dimension="total").count == 12
+    assert_summary_matches_live()
+
+
 def test_it_rebuilds_the_summary_from_the_command(cast) -> None:
     create(cast.community_a, COMMUNITY_A, "马建国")
     AreaSummary.objects.all().delete()
