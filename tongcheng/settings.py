@@ -255,8 +255,15 @@ NINJA_PAGINATION_PER_PAGE = 50
 # The ledger: "show full number" (ID number and phone) per user per day (SECURITY.md).
 REVEAL_LIMIT_PER_DAY = int(os.environ.get("REVEAL_LIMIT_PER_DAY", "50"))
 
-# 三必清: a file not verified by a visit for this many months is due for one (issue 3 §2).
 # How large ledger imports run: "thread" (a background thread of the web process; development
 # and single-process servers) or "command" (one `manage.py run_imports` worker; production).
 IMPORT_WORKER = os.environ.get("IMPORT_WORKER", "thread")
+# Ledgers of IMPORT_HELPER_ROWS rows and more are checked and encrypted by this process and
+# IMPORT_HELPERS helper processes together (registry/import_rows.py): by default one helper
+# per further core, at most three; 0 keeps every import in one process.
+IMPORT_HELPERS = int(
+    os.environ.get("IMPORT_HELPERS", str(max(0, min(3, (os.cpu_count() or 1) - 1))))
+)
+IMPORT_HELPER_ROWS = int(os.environ.get("IMPORT_HELPER_ROWS", "10000"))
+# 三必清: a file not verified by a visit for this many months is due for one (issue 3 §2).
 VISIT_DUE_MONTHS = int(os.environ.get("VISIT_DUE_MONTHS", "6"))

@@ -14,17 +14,17 @@ from typing import Any
 from django.db.models import CharField, Lookup
 
 
-class Digits(Lookup):  # type: ignore[type-arg]
+class Digits(Lookup):
     lookup_name = "digits"
     prepare_rhs = False
 
-    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, list[Any]]:
+    def as_sql(self, compiler: Any, connection: Any) -> tuple[str, tuple[Any, ...]]:
         lhs, params = self.process_lhs(compiler, connection)
         count = int(self.rhs)
         if connection.vendor == "sqlite":
             sql = f"(length({lhs}) = {count} AND {lhs} NOT GLOB '*[^0-9]*')"
-            return sql, [*params, *params]
-        return f"{lhs} ~ '^[0-9]{{{count}}}$'", list(params)
+            return sql, (*params, *params)
+        return f"{lhs} ~ '^[0-9]{{{count}}}$'", tuple(params)
 
 
 def register() -> None:

@@ -385,9 +385,12 @@ class NameKey(models.Model):
     # The primary key (key, person) is the search index itself: no id column, no second
     # index on (key, person). On SQLite the table is WITHOUT ROWID (migration 0004), so a
     # key is written to one B-tree instead of three; person_id is indexed for deletes.
+    # No foreign-key constraint in the database: these rows are derived from the name (the
+    # person's deletion still removes them, through Django), and the constraint cost a lookup
+    # of the person per key — 600,000 per 100,000 imported files.
     pk = models.CompositePrimaryKey("key", "person")
     key = models.CharField(max_length=3)
-    person = models.ForeignKey(Person, models.CASCADE, related_name="+")
+    person = models.ForeignKey(Person, models.CASCADE, related_name="+", db_constraint=False)
 
     def __str__(self) -> str:
         return self.key

@@ -136,17 +136,22 @@ def summary_refresh_communities(codes: Iterable[str]) -> None:
         )
 
 
-@transaction.atomic
-def summary_add_files(code: str, files: Iterable[tuple[object, ...]]) -> None:
-    """Count new files into one community's rows, without re-reading its existing files.
+def count_files(files: Iterable[tuple[object, ...]]) -> Counter[tuple[str, str, str]]:
+    """The summary counts of files given as `_ROW_COLUMNS` values (for summary_add_counts)."""
+    return _community_counts(files)
 
-    For the bulk import (100k new files at once): `files` are the new files' `_ROW_COLUMNS`
-    values, built from the rows as written. The community's summary rows (a few hundred)
-    are read, added to and written back under the same lock as a refresh. Tested against
-    a full recount (registry/tests/test_stats_summary.py).
+
+@transaction.atomic
+def summary_add_counts(code: str, counts: Counter[tuple[str, str, str]]) -> None:
+    """Add new files' counts (count_files) to one community's rows, without re-reading its
+    existing files.
+
+    For the bulk import (100k new files at once), which counts the rows as it writes them.
+    The community's summary rows (a few hundred) are read, added to and written back under
+    the same lock as a refresh. Tested against a full recount (tests/test_stats_summary.py).
     """
     _lock([code])
-    counts = _community_counts(files)
+    counts = Counter(counts)
     existing = AreaSummary.objects.filter(dimension__in=Dim.values, area_code=code)
     for area, dim, key, n in existing.values_list("area_code", "dimension", "key", "count"):
         counts[(area, dim, key)] += n

@@ -1,0 +1,39 @@
+"""An import helper process (registry.import_rows), run as
+`python -m tongcheng.registry.import_helper_main`.
+
+Frames (8-byte length, then a pickle) come on stdin — first the setup, then chunks of rows —
+and answers go out on stdout. Anything else that would print goes to stderr. The helper ends
+when its stdin ends.
+"""
+
+from __future__ import annotations
+
+import os
+import sys
+
+
+def main() -> None:
+    answers = os.fdopen(os.dup(sys.stdout.fileno()), "wb")
+    os.dup2(sys.stderr.fileno(), sys.stdout.fileno())
+    sys.stdout = sys.stderr
+    tasks = sys.stdin.buffer
+    os.environ.setdefault("DJANGO_SETTINGS_MODULE", "tongcheng.settings")
+    import django
+
+    django.setup()
+    import gc
+
+    from tongcheng.registry.import_rows import receive_frame, serve
+
+    # A helper makes no reference cycles worth collecting; its collector would only walk
+    # Django's objects again and again (lib/gcpause.py).
+    gc.freeze()
+    gc.disable()
+
+    packed = receive_frame(tasks)
+    if packed is not None:
+        serve(packed, tasks, answers)
+
+
+if __name__ == "__main__":
+    main()
