@@ -111,7 +111,7 @@ def row_columns(data: PersonInput, id_hash: str) -> dict[str, Any]:
 # Per process, bounded: names and field combinations repeat across a ledger.
 _KEYS_MEMO: dict[str, list[str]] = {}
 _FILLED_MEMO: dict[tuple[str, ...], str] = {}
-_MEMO_LIMIT = 50_000
+_MEMO_LIMIT = 10_000
 
 
 def new_file(data: PersonInput, id_hash: str, spec: RowSpec) -> NewFile:
@@ -183,6 +183,7 @@ def iter_outcomes(
     today: dt.date,
     spec: RowSpec | None,
     progress: Progress | None = None,
+    consume: bool = False,
 ) -> Generator[Chunk]:
     """Every row's outcome, a chunk at a time in row order; with helpers for large ledgers.
 
@@ -190,18 +191,27 @@ def iter_outcomes(
     meanwhile. Close the generator (contextlib.closing) to stop the helpers early.
     """
     helpers = helper_count(len(rows))
-    chunks = [rows[start : start + ROW_CHUNK] for start in range(0, len(rows), ROW_CHUNK)]
+    total = len(rows)
+    chunks: list[Sequence[Row] | None] = [
+        rows[start : start + ROW_CHUNK] for start in range(0, total, ROW_CHUNK)
+    ]
+    if consume and isinstance(rows, list):
+        # `consume`: the caller's row list is emptied, and each chunk's cells are freed once
+        # checked (a commit's memory then shrinks as it writes).
+        rows.clear()
     finished = 0
 
     def report(part: Chunk) -> Chunk:
         nonlocal finished
         finished += len(part.outcomes)
         if progress is not None:
-            progress(finished, len(rows))
+            progress(finished, total)
         return part
 
     if not helpers:
-        for chunk in chunks:
+        for index, chunk in enumerate(chunks):
+            chunks[index] = None
+            assert chunk is not None
             yield report(chunk_of(process_rows(keys, chunk, refs, today, spec), spec))
         return
     setup = {
@@ -214,44 +224,47 @@ def iter_outcomes(
         "spec": spec,
     }
     done: dict[int, Chunk] = {}
-    # The chunk this process checks itself while it would otherwise wait: [index, outcomes so
-    # far, rows done]. In pieces, so that a chunk a helper finishes meanwhile is handed on
-    # without waiting for a whole chunk here. A dry run does so throughout; a commit only
-    # until the first helper answers (about half a second): from then on its writes keep
-    # this process busy, and checking here too measured slower (both cores are taken).
+    # The chunk this process checks itself whenever it would otherwise wait for a helper:
+    # [index, outcomes so far, rows done, its rows]. In pieces, so that a chunk a helper finishes
+    # meanwhile is handed on (and written, in a commit) without waiting for a whole chunk.
     mine: list[Any] | None = None
-    local = True
     with _Pool(helpers, setup) as pool:
         sent = outstanding = emitted = 0
         while emitted < len(chunks):
             for index, part in pool.ready():
                 done[index] = part
                 outstanding -= 1
-                local = spec is None
             while outstanding < QUEUED_PER_HELPER * helpers and sent < len(chunks):
-                pool.send(sent, chunks[sent])
+                pool.send(sent, _take(chunks, sent))
                 sent += 1
                 outstanding += 1
             if emitted in done:
                 yield report(done.pop(emitted))
                 emitted += 1
                 continue
-            if mine is None and local and sent < len(chunks):
-                mine = [sent, [], 0]
+            if mine is None and sent < len(chunks):
+                mine = [sent, [], 0, _take(chunks, sent)]
                 sent += 1
             if mine is not None:
-                index, part, offset = mine
-                piece = chunks[index][offset : offset + LOCAL_PIECE]
+                index, part, offset, rows_here = mine
+                piece = rows_here[offset : offset + LOCAL_PIECE]
                 part.extend(process_rows(keys, piece, refs, today, spec))
                 mine[2] = offset = offset + len(piece)
-                if offset >= len(chunks[index]):
+                if offset >= len(rows_here):
                     done[index] = chunk_of(part, spec)
                     mine = None
                 continue
             index, part = pool.wait()
             done[index] = part
             outstanding -= 1
-            local = spec is None
+
+
+def _take(chunks: list[Sequence[Row] | None], index: int) -> Sequence[Row]:
+    """A chunk's rows, no longer kept in `chunks`."""
+    chunk = chunks[index]
+    assert chunk is not None
+    chunks[index] = None
+    return chunk
 
 
 class _Helper:

@@ -3,12 +3,14 @@
 The path is the fast one of PERFORMANCE.md: python-calamine reads the sheet
 (tongcheng.lib.xlsx, after the safety checks), `validate_person` checks each row with plain
 functions (the same validation as the web form), and the commit writes every row inside ONE
-transaction — COPY on PostgreSQL, `cursor.executemany` on SQLite, with the new files' ids drawn
-up front: persons, their name keys and their history rows, then one audit event with the
-counts. The column values come from `services.person_columns`,
-so an imported file is stored exactly as a file created on the web. The commit validates
-every row again and re-checks the user's scope after writing; any error raises, and the
-transaction leaves 0 rows behind.
+transaction. Rows go in chunks (import_rows): large ledgers are checked, encrypted and
+hashed in helper processes as well as here, and each chunk is written as soon as it is
+checked — persons (COPY on PostgreSQL, `cursor.executemany` on SQLite, ids drawn per chunk),
+their name keys and their history rows — then the dashboard summary and one audit event
+with the counts. The column values come from `services.person_columns`, so an imported file
+is stored exactly as a file created on the web. The commit validates every row again and
+re-checks the user's scope after writing; any error raises, and the transaction leaves 0
+rows behind.
 
 The plan (dry run) sorts valid rows into:
 - create: no file has this ID number (or the row has none);
@@ -267,6 +269,7 @@ def _outcomes(
     *,
     spec: RowSpec | None,
     progress: Progress | None,
+    consume: bool = False,
 ) -> Iterator[Generator[Chunk]]:
     """The rows' outcomes, chunk by chunk in row order (import_rows: on every core)."""
     keys = [(key, index) for key, index in ledger.columns.items() if key in PERSON_KEYS]
@@ -277,6 +280,7 @@ def _outcomes(
         today=today or timezone.localdate(),
         spec=spec,
         progress=progress,
+        consume=consume,
     )
     with contextlib.closing(chunks):
         yield chunks
@@ -416,6 +420,8 @@ def commit_import(
 ) -> Result:
     """Validate again and write everything in one transaction; raise and write nothing on error.
 
+    The ledger's rows are used up: their cells are freed as they are written.
+
     `user` is who imports (history rows, created_by, scope re-check); None only for an
     operator's command-line import without --user.
     """
@@ -432,7 +438,7 @@ def commit_import(
         with (
             gc_paused(),
             _sqlite_page_cache(),
-            _outcomes(ledger, None, None, spec=spec, progress=progress) as chunks,
+            _outcomes(ledger, None, None, spec=spec, progress=progress, consume=True) as chunks,
         ):
             for chunk in chunks:
                 create = sorter.sort(chunk.outcomes)

@@ -17,7 +17,7 @@ from tongcheng.audit.models import AuditEvent
 from tongcheng.audit.services import Actor
 from tongcheng.lib.idnumber import make_id_number
 from tongcheng.org.models import Area
-from tongcheng.registry import importer
+from tongcheng.registry import import_rows, importer
 from tongcheng.registry.importer import (
     ImportInvalid,
     ImportRefused,
@@ -211,8 +211,10 @@ def test_it_updates_empty_and_changed_fields_and_keeps_the_rest(cast) -> None:
     assert Person.objects.count() == 1
 
 
+@pytest.mark.parametrize("chunk", [2000, 10])  # 10: earlier chunks are written first
 @pytest.mark.parametrize("bad_row", [0, 25, 49])
-def test_it_writes_nothing_when_one_row_is_bad(cast, bad_row: int) -> None:
+def test_it_writes_nothing_when_one_row_is_bad(cast, monkeypatch, bad_row: int, chunk: int):
+    monkeypatch.setattr(import_rows, "ROW_CHUNK", chunk)
     rows = good_rows(50)
     rows[bad_row][4] = "622924198506010010"  # wrong check digit
     ledger = read_ledger(ledger_bytes(rows))
