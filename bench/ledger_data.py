@@ -324,6 +324,9 @@ def generate(n: int, *, seed: int = SEED, progress: bool = True) -> dict[str, fl
             if not chunk:
                 break
             written += _write(person_table, columns, iter(chunk))
+            # In the primary key's order (key, person): NameKey is a WITHOUT ROWID table on
+            # SQLite, its rows live in that B-tree.
+            key_rows.sort(key=lambda row: (row[1], row[0]))
             _write(namekey_table, ["person_id", "key"], iter(key_rows))
             key_rows.clear()
             if progress:
