@@ -34,7 +34,13 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 from django.conf import settings
 from django.utils import translation
 
-from tongcheng.registry.services import filled_fields, id_number_hash, name_keys, person_columns
+from tongcheng.registry.services import (
+    filled_fields,
+    id_number_hash,
+    name_keys,
+    person_columns,
+    phone_hash,
+)
 from tongcheng.registry.summary import count_files, file_is_known
 from tongcheng.registry.validation import FieldIssue, PersonInput, ReferenceCache, validate_person
 
@@ -77,6 +83,7 @@ class Outcome(NamedTuple):
     errors: list[FieldIssue]
     warnings: list[FieldIssue]
     id_hash: str  # keyed hash of the ID number ("" without one)
+    phone_hash: str  # keyed hash of the phone ("" without one)
     new: NewFile | None  # for a commit: the row as it would be written
 
 
@@ -100,9 +107,9 @@ def cell_value(cell: Cell) -> Any:
     return cell
 
 
-def row_columns(data: PersonInput, id_hash: str) -> dict[str, Any]:
+def row_columns(data: PersonInput, id_hash: str, phone_hash: str = "") -> dict[str, Any]:
     """person_columns of one row, with the model's field names (ethnicity, not ethnicity_id)."""
-    values = person_columns(data, id_hash=id_hash)
+    values = person_columns(data, id_hash=id_hash, phone_hash=phone_hash)
     values["ethnicity"] = values.pop("ethnicity_id")
     values["origin_region"] = values.pop("origin_region_id")
     return values
@@ -114,8 +121,8 @@ _FILLED_MEMO: dict[tuple[str, ...], str] = {}
 _MEMO_LIMIT = 10_000
 
 
-def new_file(data: PersonInput, id_hash: str, spec: RowSpec) -> NewFile:
-    values = row_columns(data, id_hash)
+def new_file(data: PersonInput, id_hash: str, phone_hash: str, spec: RowSpec) -> NewFile:
+    values = row_columns(data, id_hash, phone_hash)
     values.update(spec.fixed)
     row = [values[name] for name in spec.fields]
     for index in spec.iso_dates:
@@ -152,14 +159,16 @@ def process_rows(
         width = len(cells)
         raw = {key: cell_value(cells[index]) for key, index in keys if index < width}
         data, errors, warnings = validate_person(raw, refs=refs, today=today)
-        hashed = ""
+        hashed = phone = ""
         new = None
         if data is not None:
             if data.id_number:
                 hashed = id_number_hash(data.id_number)
+            if data.phone:
+                phone = phone_hash(data.phone)
             if spec is not None:
-                new = new_file(data, hashed, spec)
-        outcomes.append(Outcome(number, data, errors, warnings, hashed, new))
+                new = new_file(data, hashed, phone, spec)
+        outcomes.append(Outcome(number, data, errors, warnings, hashed, phone, new))
     return outcomes
 
 

@@ -20,8 +20,10 @@ The plan (dry run) sorts valid rows into:
   report says only "exists elsewhere, request a transfer";
 - the same ID number twice in the file is an error on the second row.
 
-Not done on import (unlike a single create): fuzzy duplicate candidates (same name and birth
-date, same phone) are not queued — at 100k rows that would be a query per row.
+Rows to create that share a phone, or a name and birth date, with a file of the community or
+an earlier row are counted in the plan as possible duplicates. The commit creates them and
+queues every such pair — with files anywhere in the city, as a single create does — for
+duplicate review: one set-based query per chunk, not one per row.
 """
 
 from __future__ import annotations
@@ -48,7 +50,14 @@ from tongcheng.org.access import writable_prefixes
 from tongcheng.org.models import Area
 from tongcheng.org.policy import RECORD_WRITERS
 from tongcheng.registry.import_rows import Chunk, NewFile, Outcome, RowSpec, iter_outcomes
-from tongcheng.registry.models import ImportJob, NameKey, Person, PersonChange
+from tongcheng.registry.models import (
+    DuplicateCandidate,
+    ImportJob,
+    NameKey,
+    Person,
+    PersonChange,
+    area_range_q,
+)
 from tongcheng.registry.services import ENCRYPTED_FIELDS, name_keys, person_changes
 from tongcheng.registry.summary import (
     count_files,
@@ -206,7 +215,9 @@ class Plan:
     create: list[tuple[int, PersonInput]] = field(default_factory=list)
     update: list[tuple[int, int, PersonInput]] = field(default_factory=list)  # row, pk, data
     update_fields: dict[int, list[str]] = field(default_factory=dict)  # row → field names
-    id_hashes: dict[int, str] = field(default_factory=dict)  # row → id_number_hash
+    # Rows to create that look like a file of the community or an earlier row (same name and
+    # birth date, or same phone): created, and queued for duplicate review.
+    possible_duplicates: list[int] = field(default_factory=list)
     elsewhere: list[int] = field(default_factory=list)
     unchanged: list[int] = field(default_factory=list)
     errors: list[Issue] = field(default_factory=list)
@@ -234,6 +245,8 @@ class Plan:
             "errors": self.error_count,
             "warnings": self.warning_count,
             "elsewhere_rows": self.elsewhere[:MAX_ISSUES],
+            "possible_duplicates": len(self.possible_duplicates),
+            "possible_duplicate_rows": self.possible_duplicates[:MAX_ISSUES],
             "update_rows": [
                 {"row": row, "fields": self.update_fields.get(row, [])}
                 for row, _pk, _data in self.update[:MAX_ISSUES]
@@ -321,6 +334,18 @@ class _Sorter:
         self.community = community
         self.plan = plan
         self.seen: dict[str, int] = {}  # ID-number hash → first row with it
+        # What a likely duplicate shares with a file of the community or an earlier row: the
+        # phone's hash, or the name and birth date (duplicates.fuzzy_matches' rule). The
+        # community's files are read once (two columns each).
+        self.phones: set[str] = set()
+        self.names: set[tuple[str, dt.date]] = set()
+        for name, birth, phone in Person.objects.filter(area_range_q([community.code])).values_list(
+            "name", "birth_date", "phone_hash"
+        ):
+            if phone:
+                self.phones.add(phone)
+            if birth:
+                self.names.add((name, birth))
 
     def sort(self, outcomes: list[Outcome]) -> list[Outcome]:
         """Record the chunk in the plan; return its rows that create a file."""
@@ -354,6 +379,7 @@ class _Sorter:
             found = existing.get(outcome.id_hash) if outcome.id_hash else None
             if found is None:
                 create.append(outcome)
+                self._look_alike(outcome)
             elif found[1] == self.community.code and outcome.data is not None:
                 here.append((outcome.number, found[0], outcome.data))
             else:
@@ -368,6 +394,21 @@ class _Sorter:
                 else:
                     plan.unchanged.append(number)
         return create
+
+    def _look_alike(self, outcome: Outcome) -> None:
+        data = outcome.data
+        if data is None:
+            return
+        alike = False
+        if outcome.phone_hash:
+            alike = outcome.phone_hash in self.phones
+            self.phones.add(outcome.phone_hash)
+        if data.birth_date:
+            person = (data.name, data.birth_date)
+            alike = alike or person in self.names
+            self.names.add(person)
+        if alike:
+            self.plan.possible_duplicates.append(outcome.number)
 
 
 def _import_changes(person: Person, data: PersonInput) -> dict[str, Any]:
@@ -461,6 +502,7 @@ def commit_import(
                 new = [o.new for o in create if o.new is not None]
                 _insert_persons(new, ids, spec, writer)
                 _insert_name_keys(new, ids, writer)
+                _queue_look_alikes(ids, community, now)
                 _insert_changes(
                     [(pk, n.filled) for n, pk in zip(new, ids, strict=True)], user, now, writer
                 )
@@ -666,6 +708,43 @@ def _insert_name_keys(new: list[NewFile], ids: list[int], writer: _Writer) -> No
         return
     rows = ((key, pk) for file, pk in zip(new, ids, strict=True) for key in file.keys)
     writer.write(NameKey, ("key", "person"), rows)
+
+
+# New files (ids lo..hi) and the older files they look like: the same phone, or the same name
+# and birth date (name_pinyin follows from the name: it lets the pinyin index find them).
+_LOOK_ALIKES = """
+SELECT n.id, o.id, '{phone}' FROM {table} n JOIN {table} o
+    ON o.phone_hash = n.phone_hash AND o.id < n.id
+    WHERE n.id BETWEEN %s AND %s AND n.phone_hash <> ''
+UNION ALL
+SELECT n.id, o.id, '{name}' FROM {table} n JOIN {table} o
+    ON o.name_pinyin = n.name_pinyin AND o.name = n.name AND o.birth_date = n.birth_date
+    AND o.id < n.id
+    WHERE n.id BETWEEN %s AND %s AND n.birth_date IS NOT NULL
+"""
+
+
+def _queue_look_alikes(ids: list[int], community: Area, now: dt.datetime) -> None:
+    """Queue the chunk's new files that look like an older file anywhere in the city, as a
+    single create does (duplicates.record_candidates): the review queue shows each pair only
+    to users who see both files. Older files include the rows of this ledger written before."""
+    if not ids:
+        return
+    reasons = DuplicateCandidate.Reason
+    sql = _LOOK_ALIKES.format(
+        table=_table(Person), phone=reasons.SAME_PHONE.value, name=reasons.SAME_NAME_AND_BIRTH.value
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(sql, [ids[0], ids[-1], ids[0], ids[-1]])
+        pairs = cursor.fetchall()
+    if not pairs:
+        return
+    stamp = connection.ops.adapt_datetimefield_value(now)
+    open_state = DuplicateCandidate.State.OPEN.value
+    rows = [(new, old, reason, community.code, open_state, stamp) for new, old, reason in pairs]
+    _Writer().write(
+        DuplicateCandidate, ("person", "other", "reason", "area_code", "state", "found_at"), rows
+    )
 
 
 def _copy_text(value: str) -> str:

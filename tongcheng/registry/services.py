@@ -58,10 +58,11 @@ def identifier_columns(
     address: str = "",
     permit_number: str = "",
     id_hash: str = "",
+    phone_hash: str = "",
 ) -> dict[str, str]:
     """Encrypted values, keyed hashes and last-4 suffixes for already-normalised identifiers.
 
-    `id_hash`: id_number_hash(id_number) when the caller has it already (the import).
+    `id_hash`, `phone_hash`: the keyed hashes when the caller has them already (the import).
     """
     if id_number and not id_hash:
         id_hash = crypto.keyed_hash(id_number, context=CONTEXT["id_number"])
@@ -72,7 +73,9 @@ def identifier_columns(
         "id_number_hash": id_hash if id_number else "",
         "id_number_last4": id_number[-4:],
         "phone_enc": crypto.encrypt(phone, context=CONTEXT["phone"]) if phone else "",
-        "phone_hash": crypto.keyed_hash(phone, context=CONTEXT["phone"]) if phone else "",
+        "phone_hash": (phone_hash or crypto.keyed_hash(phone, context=CONTEXT["phone"]))
+        if phone
+        else "",
         "phone_last4": phone_last4(phone) if phone else "",
         "address_enc": crypto.encrypt(address, context=CONTEXT["address"]) if address else "",
         "permit_number_enc": crypto.encrypt(permit_number, context=CONTEXT["permit_number"])
@@ -235,7 +238,7 @@ class RevealRefused(Exception):
         self.message = message
 
 
-def person_columns(data: PersonInput, *, id_hash: str = "") -> dict[str, Any]:
+def person_columns(data: PersonInput, *, id_hash: str = "", phone_hash: str = "") -> dict[str, Any]:
     """Model column values of a validated input (the same for create, update and import)."""
     columns: dict[str, Any] = {name: getattr(data, name) for name in INPUT_FIELDS}
     columns["ethnicity_id"] = data.ethnicity_code
@@ -248,6 +251,7 @@ def person_columns(data: PersonInput, *, id_hash: str = "") -> dict[str, Any]:
             address=data.address,
             permit_number=data.permit_number,
             id_hash=id_hash,
+            phone_hash=phone_hash,
         )
     )
     columns.update(name_columns(data.name))

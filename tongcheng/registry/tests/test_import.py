@@ -25,7 +25,13 @@ from tongcheng.registry.importer import (
     plan_import,
     read_ledger,
 )
-from tongcheng.registry.models import ImportJob, NameKey, Person, PersonChange
+from tongcheng.registry.models import (
+    DuplicateCandidate,
+    ImportJob,
+    NameKey,
+    Person,
+    PersonChange,
+)
 from tongcheng.registry.services import decrypt_field, id_number_hash, name_columns
 from tongcheng.registry.tests.factories import make_person
 
@@ -159,6 +165,44 @@ def test_it_reports_the_same_id_number_twice_on_the_second_row(cast) -> None:
     plan = plan_import(read_ledger(ledger_bytes(rows)), community())
     assert [(e.row, e.code) for e in plan.errors] == [(7, "duplicate_in_file")]
     assert "5" in plan.errors[0].message
+
+
+def test_it_queues_rows_that_look_like_existing_files(cast) -> None:
+    """No ID number, but the same name and birth date or the same phone as a file (here or
+    elsewhere) or an earlier row: created, and the pair queued for duplicate review."""
+    here = make_person(COMMUNITY_A, name="马晓梅", id_number="", birth_date=date(1990, 1, 1),
+                       phone="13800000001")  # fmt: skip
+    elsewhere = make_person("140404001001", name="丁海", id_number="", phone="13900000009")
+    headers = ["姓名", "民族", "性别", "出生日期", "联系电话"]
+    rows = [
+        ["马晓梅", "回族", "女", "1990-01-01", ""],  # row 5: same name and birth date as `here`
+        ["白玉兰", "回族", "女", "", "13800000001"],  # row 6: the phone of `here`
+        ["丁海", "回族", "男", "", "13900000009"],  # row 7: a phone of another district
+        ["丁山", "回族", "男", "", "13900000009"],  # row 8: … and of row 7
+        ["马建国", "回族", "男", "1991-02-03", "13700000002"],  # row 9: like nothing
+    ]
+    data = ledger_bytes(rows, headers=headers)
+    plan = plan_import(read_ledger(data), community())
+    # The preview names only look-alikes in the community and the ledger itself.
+    assert plan.possible_duplicates == [5, 6, 8]
+    assert plan.summary()["possible_duplicates"] == 3
+    commit_import(read_ledger(data), community(), user=None, audit_as=actor())
+    by_name = {p.name: p for p in Person.objects.exclude(pk__in=[here.pk, elsewhere.pk])}
+    queued = {
+        (c.person.name, c.other.name, c.reason, c.area_code)
+        for c in DuplicateCandidate.objects.select_related("person", "other")
+    }
+    assert queued == {
+        ("马晓梅", "马晓梅", "same_name_birth", COMMUNITY_A),
+        ("白玉兰", "马晓梅", "same_phone", COMMUNITY_A),
+        ("丁海", "丁海", "same_phone", COMMUNITY_A),
+        ("丁山", "丁海", "same_phone", COMMUNITY_A),
+        ("丁山", "丁海", "same_phone", COMMUNITY_A),
+    }
+    assert DuplicateCandidate.objects.count() == 5
+    assert DuplicateCandidate.objects.filter(person=by_name["丁山"], other=elsewhere).exists()
+    assert DuplicateCandidate.objects.filter(person=by_name["丁山"], other=by_name["丁海"]).exists()
+    assert not DuplicateCandidate.objects.filter(person=by_name["马建国"]).exists()
 
 
 def test_it_plans_updates_here_and_skips_files_elsewhere(cast) -> None:
