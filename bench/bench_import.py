@@ -186,7 +186,7 @@ def _floor_in_table(path: Path, community: Any, user: Any, read: float) -> float
     from django.utils import timezone
 
     from tongcheng.registry import importer
-    from tongcheng.registry.import_rows import process_rows
+    from tongcheng.registry.import_rows import pinyin_row, process_rows
     from tongcheng.registry.models import Person
     from tongcheng.registry.validation import ReferenceCache
 
@@ -197,7 +197,9 @@ def _floor_in_table(path: Path, community: Any, user: Any, read: float) -> float
     del ledger
     with transaction.atomic():
         ids = importer._allocate_ids(len(outcomes))
-    rows = [[pk, *o.new.row] for o, pk in zip(outcomes, ids, strict=True) if o.new]
+    rows = [
+        [pk, *pinyin_row(o.new.row, spec)] for o, pk in zip(outcomes, ids, strict=True) if o.new
+    ]
     del outcomes
     columns = ", ".join(
         connection.ops.quote_name(Person._meta.get_field(name).column)

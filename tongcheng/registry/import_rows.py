@@ -34,6 +34,7 @@ from typing import IO, TYPE_CHECKING, Any, NamedTuple
 from django.conf import settings
 from django.utils import translation
 
+from tongcheng.lib.pinyin import name_initials, name_pinyin
 from tongcheng.registry.services import (
     filled_fields,
     id_number_hash,
@@ -66,6 +67,7 @@ class RowSpec(NamedTuple):
     fields: tuple[str, ...]  # the INSERT's columns after the id, model field names
     fixed: dict[str, Any]  # values the same for every new file, adapted for the database
     iso_dates: tuple[int, ...]  # indexes of date columns to write as ISO text (SQLite)
+    name_columns: tuple[int, int, int]  # indexes of name, name_pinyin, name_initials
 
 
 class NewFile(NamedTuple):
@@ -108,8 +110,11 @@ def cell_value(cell: Cell) -> Any:
 
 
 def row_columns(data: PersonInput, id_hash: str, phone_hash: str = "") -> dict[str, Any]:
-    """person_columns of one row, with the model's field names (ethnicity, not ethnicity_id)."""
-    values = person_columns(data, id_hash=id_hash, phone_hash=phone_hash)
+    """person_columns of one row, with the model's field names (ethnicity, not ethnicity_id),
+    but for name_pinyin and name_initials: the importing process adds those as it writes
+    (pinyin_row), so that helpers need not load pypinyin's dictionaries (about 55 MB)."""
+    values = person_columns(data, id_hash=id_hash, phone_hash=phone_hash, pinyin=False)
+    values["name_pinyin"] = values["name_initials"] = ""
     values["ethnicity"] = values.pop("ethnicity_id")
     values["origin_region"] = values.pop("origin_region_id")
     return values
@@ -144,6 +149,15 @@ def new_file(data: PersonInput, id_hash: str, phone_hash: str, spec: RowSpec) ->
                values["origin_province"], values["occupation"], data.arrived_on, known,
                None, None, None)  # fmt: skip
     return NewFile(row, keys, counted, filled)
+
+
+def pinyin_row(row: list[Any], spec: RowSpec) -> list[Any]:
+    """A NewFile row with its name's pinyin and initials filled in (in this process)."""
+    name_index, pinyin_index, initials_index = spec.name_columns
+    name = row[name_index]
+    row[pinyin_index] = name_pinyin(name)
+    row[initials_index] = name_initials(name)
+    return row
 
 
 def process_rows(

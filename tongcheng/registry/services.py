@@ -238,8 +238,13 @@ class RevealRefused(Exception):
         self.message = message
 
 
-def person_columns(data: PersonInput, *, id_hash: str = "", phone_hash: str = "") -> dict[str, Any]:
-    """Model column values of a validated input (the same for create, update and import)."""
+def person_columns(
+    data: PersonInput, *, id_hash: str = "", phone_hash: str = "", pinyin: bool = True
+) -> dict[str, Any]:
+    """Model column values of a validated input (the same for create, update and import).
+
+    `pinyin=False` leaves name_pinyin and name_initials to the caller (the import's helper
+    processes, which do not load the pinyin dictionaries)."""
     columns: dict[str, Any] = {name: getattr(data, name) for name in INPUT_FIELDS}
     columns["ethnicity_id"] = data.ethnicity_code
     columns["origin_region_id"] = data.origin_region_code or None
@@ -254,7 +259,8 @@ def person_columns(data: PersonInput, *, id_hash: str = "", phone_hash: str = ""
             phone_hash=phone_hash,
         )
     )
-    columns.update(name_columns(data.name))
+    if pinyin:
+        columns.update(name_columns(data.name))
     return columns
 
 

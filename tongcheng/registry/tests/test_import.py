@@ -317,3 +317,13 @@ def test_it_refuses_a_resubmitted_file(cast) -> None:
         )  # fmt: skip
     assert caught.value.code == "resubmitted"
     assert Person.objects.count() == 2
+
+
+def test_it_does_not_queue_a_phone_shared_by_many(cast) -> None:
+    """A workplace's phone or a placeholder on more than LOOK_ALIKE_LIMIT files says nothing."""
+    rows = good_rows(importer.LOOK_ALIKE_LIMIT + 2)  # every row: 13812345678, own ID number
+    data = ledger_bytes(rows)
+    assert plan_import(read_ledger(data), community()).possible_duplicates == []
+    commit_import(read_ledger(data), community(), user=None, audit_as=actor())
+    assert Person.objects.count() == len(rows)
+    assert not DuplicateCandidate.objects.exists()
