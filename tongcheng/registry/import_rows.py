@@ -1,17 +1,21 @@
 """The per-row work of an import — check, and for a commit also encrypt and derive — on every core.
 
 A 100,000-row ledger spends most of its time in Python per row: validation, two keyed hashes,
-up to four AES-GCM encryptions, pinyin. One Python process uses one core, so large imports
+up to four AES-GCM encryptions. One Python process uses one core, so large imports
 (IMPORT_HELPER_ROWS and more) start IMPORT_HELPERS helper processes (settings.py). The rows
-are cut into chunks; helpers take chunks from a queue while this process works through
-the chunks nobody has taken yet, so a helper that starts late (a new process needs about
-half a second to load Django) simply does fewer. `row_outcomes` returns the outcomes in row
-order, exactly as the one-process path computes them (tests/test_import_helpers.py).
+are cut into chunks; each helper keeps two chunks queued, and this process checks the chunks
+nobody has taken yet whenever it would otherwise wait, in small pieces, so a helper that
+starts late (a new process needs about half a second to load Django) simply does fewer.
+`iter_outcomes` yields the chunks in row order, exactly as the one-process path computes
+them (tests/test_import_helpers.py); a commit writes each chunk as it comes.
 
 Helpers never open the database: they receive the reference data, the keys, the language and
-"today" from this process, and send back plain values. A helper is started with "spawn" (a
-fresh interpreter, safe in a threaded web process), ends with its import, and ends by itself
-if this process dies. Any failure of a helper fails the import, which then writes nothing.
+"today" from this process, and send back plain values. A helper is a fresh interpreter
+(`python -m tongcheng.registry.import_helper_main`, safe from a threaded web process) fed
+through its stdin and answering on its stdout; it ends with its import, and by itself when
+its input ends because this process died. It loads neither the API framework nor pypinyin's
+dictionaries: this process adds the pinyin columns as it writes (`pinyin_row`). Any failure
+of a helper fails the import, which then writes nothing.
 """
 
 from __future__ import annotations
