@@ -45,10 +45,13 @@ def _seed(rows: int) -> int:
     from tongcheng.lib.idnumber import make_id_number
     from tongcheng.org.models import Area
     from tongcheng.registry import importer
+    from tongcheng.registry.import_rows import new_file
+    from tongcheng.registry.services import id_number_hash, phone_hash
     from tongcheng.registry.validation import PersonInput
 
     community = Area.objects.get(code=COMMUNITY)
-    plan = importer.Plan(rows_total=rows)
+    spec = importer._row_spec(community, None, importer.timezone.now())
+    new = []
     first = date(1960, 1, 1)
     for n in range(rows):
         born = first + timedelta(days=(n // 500) % 14000)
@@ -66,9 +69,11 @@ def _seed(rows: int) -> int:
             employer="马家拉面馆" if n % 3 == 0 else "",
             arrived_on=date(2014, 3, 5),
         )
-        plan.create.append((n, data))
+        new.append(new_file(data, id_number_hash(data.id_number), phone_hash(data.phone), spec))
+    # The import's own writer, as an imported ledger is stored.
     with transaction.atomic():
-        ids = importer._insert_persons(plan, community, None, importer.timezone.now())
+        ids = importer._allocate_ids(len(new))
+        importer._insert_persons(new, ids, spec, importer._Writer())
     return len(ids)
 
 
