@@ -54,8 +54,9 @@ SUMMARY_COLUMNS = frozenset(
 REFRESH_CHUNK = 500
 
 
-def _community_counts(files: Iterable[tuple[object, ...]]) -> Counter[tuple[str, str, str]]:
-    """(area_code, dimension, key) → files, from rows of `_ROW_COLUMNS`."""
+def count_files(files: Iterable[tuple[object, ...]]) -> Counter[tuple[str, str, str]]:
+    """(area_code, dimension, key) → files, from rows of `_ROW_COLUMNS` (read from the
+    database, or built by the import as it writes: summary_add_counts)."""
     counts: Counter[tuple[str, str, str]] = Counter()
     for code, status, ethnicity, province, occupation, arrived, known, *verified in files:
         area = str(code)
@@ -124,7 +125,7 @@ def summary_refresh_communities(codes: Iterable[str]) -> None:
     for start in range(0, len(wanted), REFRESH_CHUNK):
         chunk = wanted[start : start + REFRESH_CHUNK]
         _lock(chunk)
-        counts = _community_counts(_file_rows(chunk))
+        counts = count_files(_file_rows(chunk))
         # Naming the dimensions lets the (dimension, area_code) index find the rows.
         AreaSummary.objects.filter(dimension__in=Dim.values, area_code__in=chunk).delete()
         AreaSummary.objects.bulk_create(
@@ -134,11 +135,6 @@ def summary_refresh_communities(codes: Iterable[str]) -> None:
             ),
             batch_size=2000,
         )
-
-
-def count_files(files: Iterable[tuple[object, ...]]) -> Counter[tuple[str, str, str]]:
-    """The summary counts of files given as `_ROW_COLUMNS` values (for summary_add_counts)."""
-    return _community_counts(files)
 
 
 @transaction.atomic
@@ -174,7 +170,7 @@ def file_is_known(origin_region: object, origin_text: str, address: str, occupat
 def summary_rebuild() -> int:
     """Recompute the whole summary (after a raw bulk load, or to repair it); returns row count."""
     AreaSummary.objects.all().delete()
-    counts = _community_counts(_file_rows(None))
+    counts = count_files(_file_rows(None))
     AreaSummary.objects.bulk_create(
         (
             AreaSummary(area_code=area, dimension=dim, key=key, count=n)

@@ -168,7 +168,7 @@ def test_it_counts_an_excel_import_and_the_seed(cast, settings, tmp_path: Path) 
 
 
 def test_an_import_of_new_files_adds_to_the_summary_it_had(cast, tmp_path: Path) -> None:
-    """New files only: counted from the rows written (summary_add_files), added to the
+    """New files only: counted from the rows written (summary_add_counts), added to the
     community's rows; with a changed file in the ledger: the community is counted again."""
     create(cast.community_a, COMMUNITY_A, "马建国", occupation="vendor", address="东街1号")
     rows = good_rows(8)
