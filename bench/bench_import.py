@@ -219,8 +219,8 @@ def measure(path: Path, label: str) -> list[Row]:
     from django.db import connection
 
     from tongcheng.audit.services import Actor
+    from tongcheng.lib.roles import Role
     from tongcheng.org.models import Area, Membership, User
-    from tongcheng.org.roles import Role
     from tongcheng.registry import importer
     from tongcheng.registry.models import NameKey, Person, PersonChange
 

@@ -159,7 +159,7 @@ def _ensure_summary(engine: str, size: int) -> None:
     from django.db.models import Sum
 
     from tongcheng.registry.models import AreaSummary, Person
-    from tongcheng.registry.summary import summary_rebuild
+    from tongcheng.registry.actions.summary import summary_rebuild
 
     summed = AreaSummary.objects.filter(dimension="total").aggregate(n=Sum("count"))["n"] or 0
     if summed == Person.objects.count():

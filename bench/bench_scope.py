@@ -15,8 +15,8 @@ from django.test import Client
 from django.urls import reverse
 
 from tongcheng.audit.services import Actor, audit_record
+from tongcheng.lib.roles import Role
 from tongcheng.org.models import Area, Membership, User
-from tongcheng.org.roles import Role
 
 Row = tuple[str, float | int, str]
 

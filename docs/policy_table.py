@@ -34,14 +34,15 @@ COLUMNS = [
 
 
 def table() -> str:
-    from tongcheng.org.policy import POLICY, Access
-    from tongcheng.org.roles import Role
+    from tongcheng.lib.contributions import Access
+    from tongcheng.lib.roles import Role
+    from tongcheng.org.contributions import policy_table
 
     assert {code for code, _ in COLUMNS} == {role.value for role in Role}, "a role is missing"
     head = "| URL name | kind | " + " | ".join(short for _, short in COLUMNS) + " |"
     rule = "|---|---|" + "---|" * len(COLUMNS)
     lines = [head, rule]
-    for name, entry in POLICY.items():
+    for name, entry in policy_table().items():
         if not isinstance(entry, Access):
             cells = ["public"] + [""] * len(COLUMNS)
         else:

@@ -20,60 +20,15 @@ from django.contrib.auth.views import redirect_to_login
 from django.http import HttpRequest, HttpResponse
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
-from ninja.errors import HttpError, ValidationError
+from ninja.errors import ValidationError
 from ninja.openapi.views import openapi_view
 from ninja.operation import Operation
-from ninja.security import HttpBearer, SessionAuth
 
 from tongcheng.audit.models import AuditEvent
 from tongcheng.audit.services import audit_record
 from tongcheng.org.access import NotInScope, ReadOnly
-from tongcheng.org.auth import api_token_user
-from tongcheng.org.middleware import audit_denial, check_roles
-from tongcheng.org.models import User
-from tongcheng.org.policy import Access, entry_for
-
-
-def authorize(request: HttpRequest, user: User) -> User:
-    """Apply the policy entry of the requested operation to an authenticated caller.
-
-    Raises HttpError(403) (after auditing the denial) when no role of the caller is allowed;
-    sets request.acting_role for the audit events the operation writes.
-    """
-    match = request.resolver_match
-    view_name = match.view_name if match else ""
-    entry = entry_for(view_name)
-    if not isinstance(entry, Access):
-        audit_denial(request, view_name, "no policy entry")
-        raise HttpError(403, _("You do not have permission for this."))
-    if not check_roles(request, view_name, entry):
-        raise HttpError(403, _("You do not have permission for this."))
-    return user
-
-
-class SessionPolicyAuth(SessionAuth):
-    """The logged-in browser session (ninja checks CSRF on unsafe methods)."""
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
-        user = request.user
-        if not user.is_authenticated:
-            return None
-        return authorize(request, user)
-
-
-class TokenAuth(HttpBearer):
-    """`Authorization: Bearer tc_…`: an integration acting as the token's account."""
-
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = api_token_user(token)
-        if user is None:
-            # A guessed, expired or revoked token leaves a trace (never the token itself).
-            match = request.resolver_match
-            audit_denial(request, match.view_name if match else None, "bad token")
-            return None
-        # The token's account is the request's user: audit events name it.
-        request.user = user
-        return authorize(request, user)
+from tongcheng.org.apiauth import SessionPolicyAuth, TokenAuth
+from tongcheng.org.contributions import api_routers
 
 
 def reject_unknown_query(run: Callable[..., HttpResponse]) -> Callable[..., HttpResponse]:
@@ -166,13 +121,6 @@ def _audit_exception(request: HttpRequest, exc: NotInScope | ReadOnly) -> None:
     )
 
 
-def _register_routers() -> None:
-    # Imported here so that an app's api.py can import helpers from this module.
-    from tongcheng.org.api import router as org_router
-    from tongcheng.registry.api import router as registry_router
-
-    api.add_router("", org_router, tags=["org"])
-    api.add_router("", registry_router, tags=["registry"])
-
-
-_register_routers()
+# Every app's router (its api.py), found through the app registry: adding an app edits no list.
+for _label, _router in api_routers():
+    api.add_router("", _router, tags=[_label])

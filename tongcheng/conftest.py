@@ -18,8 +18,8 @@ import pytest
 from django.core.management import call_command
 from django.test import Client
 
+from tongcheng.lib.roles import Role
 from tongcheng.org.models import Area, Department, Membership, User
-from tongcheng.org.roles import Role
 
 AREA_CODES = {
     "city": "140400000000",

@@ -10,8 +10,8 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongcheng.audit.models import AuditEvent, AuditEventQuerySet
-from tongcheng.org.forms import BootstrapMixin
-from tongcheng.org.models import LEVEL_PREFIX_LENGTH
+from tongcheng.lib.areacodes import prefix_of, subtree_q
+from tongcheng.lib.forms import BootstrapMixin
 
 
 class AuditFilterForm(BootstrapMixin, forms.Form):
@@ -68,7 +68,7 @@ class AuditFilterForm(BootstrapMixin, forms.Form):
         if data.get("object_id"):
             events = events.filter(object_id=data["object_id"])
         if data.get("area"):
-            events = events.filter(area_code__startswith=area_prefix(data["area"]))
+            events = events.filter(subtree_q([prefix_of(data["area"])]))
         if data.get("outcome"):
             events = events.filter(outcome=data["outcome"])
         if data.get("since"):
@@ -76,19 +76,6 @@ class AuditFilterForm(BootstrapMixin, forms.Form):
         if data.get("until"):
             events = events.filter(at__lt=_start_of(data["until"]) + timedelta(days=1))
         return events
-
-
-def area_prefix(code: str) -> str:
-    """A full 12-digit code means its subtree (140403000000 → 140403); shorter input is a prefix.
-
-    NBS codes pad the levels below an area with zeros, so the subtree needs no database lookup.
-    """
-    if len(code) != 12:
-        return code
-    for length in sorted(LEVEL_PREFIX_LENGTH.values()):
-        if code[length:].strip("0") == "":
-            return code[:length]
-    return code
 
 
 def _start_of(day: Any) -> datetime:

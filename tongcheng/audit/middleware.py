@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 from django.http import HttpRequest, HttpResponse
 
+from tongcheng.audit.services import acting_role_var, client_ip, client_ip_var
 from tongcheng.lib.logs import request_id_var
 
 log = logging.getLogger("tongcheng.access")
@@ -22,6 +23,9 @@ class RequestIdMiddleware:
         request_id = uuid.uuid4().hex
         request.request_id = request_id  # type: ignore[attr-defined]
         token = request_id_var.set(request_id)
+        # The role is set by the access policy once it has chosen one (org.middleware).
+        role_token = acting_role_var.set("")
+        ip_token = client_ip_var.set(client_ip(request))
         started = time.perf_counter()
         try:
             response = self.get_response(request)
@@ -43,3 +47,5 @@ class RequestIdMiddleware:
             return response
         finally:
             request_id_var.reset(token)
+            acting_role_var.reset(role_token)
+            client_ip_var.reset(ip_token)

@@ -4,6 +4,8 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tongcheng.lib.roles import Role
+
 
 class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
     def for_object(self, object_type: str, object_id: str) -> "AuditEventQuerySet":
@@ -104,6 +106,4 @@ class AuditEvent(models.Model):
 
     @property
     def role_label(self) -> str:
-        from tongcheng.org.roles import Role
-
         return str(Role(self.role).label) if self.role in Role.values else self.role

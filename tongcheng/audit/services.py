@@ -2,16 +2,33 @@
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
+from contextvars import ContextVar
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any, Protocol
 
 from django.db import DatabaseError
+from django.http import HttpRequest
 
 from tongcheng.audit.models import AuditEvent
 from tongcheng.lib.logs import request_id_var
 
-if TYPE_CHECKING:
-    from django.http import HttpRequest
+# Who acts in this request or job, besides the account: the role the policy chose and the
+# client's address. Set by the middleware (tongcheng.audit.middleware, tongcheng.org.middleware)
+# or by a background job (`acting`), read when an event names a user: so the services take the
+# acting account (`actor=`) and never an HTTP request.
+acting_role_var: ContextVar[str] = ContextVar("acting_role", default="")
+client_ip_var: ContextVar[str | None] = ContextVar("client_ip", default=None)
+
+
+class Account(Protocol):
+    """What an event needs of an account (tongcheng.org.models.User, which audit cannot import)."""
+
+    @property
+    def pk(self) -> Any: ...
+
+    def get_username(self) -> str: ...
 
 
 class AuditWriteError(Exception):
@@ -39,6 +56,17 @@ class Actor:
         )
 
     @classmethod
+    def of(cls, account: Account) -> Actor:
+        """The account acting now, with the role and address of the current request or job."""
+        return cls(
+            user_id=account.pk,
+            username=account.get_username(),
+            role=acting_role_var.get(),
+            ip_address=client_ip_var.get(),
+            request_id=request_id_var.get(),
+        )
+
+    @classmethod
     def system(cls, name: str = "system") -> Actor:
         """For management commands and background work."""
         return cls(None, name, "", None, request_id_var.get())
@@ -58,9 +86,19 @@ def client_ip(request: HttpRequest) -> str | None:
     return request.META.get("REMOTE_ADDR") or None
 
 
+@contextlib.contextmanager
+def acting(role: str) -> Iterator[None]:
+    """Events written inside name `role` as the acting role (a background job of a request)."""
+    token = acting_role_var.set(role)
+    try:
+        yield
+    finally:
+        acting_role_var.reset(token)
+
+
 def audit_record(
     *,
-    actor: Actor | HttpRequest,
+    actor: Actor | HttpRequest | Account | None,
     action: str,
     object_type: str = "",
     object_id: object = "",
@@ -71,9 +109,17 @@ def audit_record(
 ) -> AuditEvent:
     """Write one audit event now, in the caller's transaction; raise AuditWriteError on failure.
 
-    `detail` holds field names, counts and codes — never a personal value.
+    `actor`: an Actor, the request (views), an account (services: Actor.of), or None (the
+    system). `detail` holds field names, counts and codes — never a personal value.
     """
-    who = actor if isinstance(actor, Actor) else Actor.from_request(actor)
+    if isinstance(actor, Actor):
+        who = actor
+    elif isinstance(actor, HttpRequest):
+        who = Actor.from_request(actor)
+    elif actor is None:
+        who = Actor.system()
+    else:
+        who = Actor.of(actor)
     try:
         return AuditEvent.objects.create(
             user_id=who.user_id,

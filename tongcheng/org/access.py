@@ -7,12 +7,16 @@ a write was asked for. Both write one `denied` audit event (see audit.middleware
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch, Q, QuerySet
+from django.db.models import Prefetch, QuerySet
 from django.http import Http404
 
+from tongcheng.lib.areacodes import in_subtree, subtree_q
+from tongcheng.lib.roles import Role
 from tongcheng.org.models import Area, Department, Membership, User
-from tongcheng.org.roles import GRANTABLE, READ_ONLY_ROLES, Role
+from tongcheng.org.roles import GRANTABLE
 
 
 class NotInScope(Http404):
@@ -35,13 +39,18 @@ class ReadOnly(PermissionDenied):
         self.reason = reason
 
 
-def writable_prefixes(user: User, roles: frozenset[Role] | None = None) -> list[str]:
-    """Area prefixes of the memberships that may write (optionally only of the given roles)."""
-    return [
-        m.area.prefix
-        for m in user.active_memberships()
-        if Role(m.role) not in READ_ONLY_ROLES and (roles is None or Role(m.role) in roles)
-    ]
+def may_write(user: User, area_code: str, roles: Iterable[Role] | None = None) -> bool:
+    """Whether the user may write records of the area `area_code` (through `roles`, or any).
+
+    The one write check of the product: views, API operations, the importer and commands ask
+    this (or get_<thing>_for_user(..., write=True), built on it), never the prefixes themselves.
+    """
+    return in_subtree(area_code, user.scope_prefixes(roles, write=True))
+
+
+def may_read(user: User, area_code: str, roles: Iterable[Role] | None = None) -> bool:
+    """Whether the area `area_code` lies inside the scope of the user's memberships (of `roles`)."""
+    return in_subtree(area_code, user.scope_prefixes(roles))
 
 
 def check_area_access(
@@ -54,12 +63,9 @@ def check_area_access(
     roles: frozenset[Role] | None = None,
 ) -> None:
     """Raise NotInScope/ReadOnly unless `user` may read (or write) a record of `area`."""
-    read = [
-        m.area.prefix for m in user.active_memberships() if roles is None or Role(m.role) in roles
-    ]
-    if not any(area.code.startswith(prefix) for prefix in read):
+    if not may_read(user, area.code, roles):
         raise NotInScope(object_type, object_id)
-    if write and not any(area.code.startswith(p) for p in writable_prefixes(user, roles)):
+    if write and not may_write(user, area.code, roles):
         raise ReadOnly(object_type, object_id)
 
 
@@ -68,7 +74,7 @@ def get_area_for_user(user: User, code: str, write: bool = False) -> Area:
     area = Area.objects.visible_to(user).filter(code=code).select_related("parent").first()
     if area is None:
         raise NotInScope("area", code)
-    if write and not any(area.code.startswith(p) for p in writable_prefixes(user)):
+    if write and not may_write(user, area.code):
         raise ReadOnly("area", code)
     return area
 
@@ -81,7 +87,7 @@ def managing_memberships(actor: User) -> list[Membership]:
 def can_grant(actor: User, role: Role, area: Area) -> bool:
     """Whether the actor may grant `role` in `area`: a managing membership covers both."""
     return any(
-        role in GRANTABLE[Role(m.role)] and area.code.startswith(m.area.prefix)
+        role in GRANTABLE[Role(m.role)] and in_subtree(area.code, [m.area.prefix])
         for m in managing_memberships(actor)
     )
 
@@ -97,10 +103,8 @@ def users_managed_by(actor: User) -> QuerySet[User]:
     prefixes = [m.area.prefix for m in managing_memberships(actor)]
     if not prefixes:
         return User.objects.none()
-    condition = Q(pk__in=[])
-    for prefix in prefixes:
-        condition |= Q(area__code__startswith=prefix)
-    return User.objects.filter(pk__in=Membership.objects.filter(condition).values("user_id"))
+    members = Membership.objects.filter(subtree_q(prefixes, "area__code"))
+    return User.objects.filter(pk__in=members.values("user_id"))
 
 
 def get_department_for_user(user: User, code: str) -> Department:
@@ -135,7 +139,7 @@ def get_user_for_user(actor: User, pk: int, write: bool = False) -> User:
     managed = [
         m
         for m in held
-        if any(m.area.code.startswith(own.area.prefix) for own in managing_memberships(actor))
+        if in_subtree(m.area.code, [own.area.prefix for own in managing_memberships(actor)])
     ]
     if not managed and not actor.has_role(Role.SECURITY_ADMIN):
         raise NotInScope("user", pk)

@@ -15,8 +15,8 @@ from django.views.decorators.cache import never_cache
 from django.views.decorators.debug import sensitive_post_parameters
 from django.views.decorators.http import require_http_methods
 
+from tongcheng.lib.forms import BootstrapMixin
 from tongcheng.org import auth, twofactor
-from tongcheng.org.forms import BootstrapMixin
 from tongcheng.org.middleware import SESSION_ENROL_REQUIRED
 from tongcheng.org.models import User
 

@@ -9,31 +9,11 @@ from django.contrib.auth import password_validation
 from django.core.exceptions import ValidationError
 from django.utils.translation import gettext_lazy as _
 
+from tongcheng.lib.forms import BootstrapMixin
+from tongcheng.lib.roles import Role
 from tongcheng.org.access import NotInScope, get_area_for_user, managing_memberships
 from tongcheng.org.models import Area, Department, RolloutStage, ServiceCategory, ServicePoint, User
-from tongcheng.org.roles import GRANTABLE, Role
-
-
-class BootstrapMixin:
-    """Give widgets the Bootstrap classes (templates cannot add attributes without a filter)."""
-
-    fields: dict[str, forms.Field]
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        for field in self.fields.values():
-            widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
-                css = "form-check-input"
-            elif isinstance(widget, forms.Select):
-                css = "form-select"
-            else:
-                css = "form-control"
-            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
-            if isinstance(widget, forms.DateInput) and widget.input_type == "date":
-                # A native date picker takes only ISO values; the localized zh-hans format
-                # (2014/03/05) would show an empty field and lose the value on save.
-                widget.format = "%Y-%m-%d"
+from tongcheng.org.roles import GRANTABLE
 
 
 class SearchForm(BootstrapMixin, forms.Form):

@@ -17,10 +17,11 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongcheng.audit.models import AuditEvent
-from tongcheng.audit.services import audit_record
+from tongcheng.audit.services import acting_role_var, audit_record
+from tongcheng.lib.contributions import Access, Public
+from tongcheng.lib.roles import Role
 from tongcheng.org.access import NotInScope, ReadOnly
-from tongcheng.org.policy import Access, Public, entry_for
-from tongcheng.org.roles import Role
+from tongcheng.org.contributions import entry_for
 from tongcheng.org.twofactor import two_factor_required
 
 log = logging.getLogger("tongcheng.access")
@@ -112,6 +113,7 @@ def check_roles(request: HttpRequest, view_name: str, entry: Access) -> bool:
         return False
     user.act_as(acting)  # type: ignore[union-attr]
     request.acting_role = acting[0]  # type: ignore[attr-defined]
+    acting_role_var.set(acting[0])
     request.acting_roles = acting  # type: ignore[attr-defined]
     return True
 

@@ -13,23 +13,17 @@ from django.utils import timezone
 from django.utils.crypto import salted_hmac
 from django.utils.translation import gettext_lazy as _
 
-from tongcheng.org.roles import AREA_ROLES, Role
+from tongcheng.lib.areacodes import LEVEL_PREFIX_LENGTH, in_subtree, subtree_q
+from tongcheng.lib.roles import ADMIN_ROLES, AREA_ROLES, READ_ONLY_ROLES, Role
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
 
-# Digits of the 12-digit NBS code that identify an area at each level: a subtree is a prefix.
-LEVEL_PREFIX_LENGTH = {"city": 4, "district": 6, "street": 9, "community": 12}
-
-
 class AreaQuerySet(models.QuerySet["Area"]):
     def in_subtree(self, prefixes: Iterable[str]) -> AreaQuerySet:
         """Areas whose code starts with any of the given prefixes (an empty list matches none)."""
-        condition = Q(pk__in=[])
-        for prefix in prefixes:
-            condition |= Q(code__startswith=prefix)
-        return self.filter(condition)
+        return self.filter(subtree_q(prefixes, "code"))
 
     def visible_to(self, user: User) -> AreaQuerySet:
         """Areas inside the subtree of any of the user's memberships.
@@ -41,6 +35,10 @@ class AreaQuerySet(models.QuerySet["Area"]):
 
     def communities(self) -> AreaQuerySet:
         return self.filter(level=Area.Level.COMMUNITY)
+
+    def writable_by(self, user: User, roles: Iterable[Role] | None = None) -> AreaQuerySet:
+        """Areas where the user may write records (through memberships of `roles`, or any)."""
+        return self.in_subtree(user.scope_prefixes(roles, write=True))
 
 
 class Area(models.Model):
@@ -78,7 +76,7 @@ class Area(models.Model):
         return self.code[: LEVEL_PREFIX_LENGTH[self.level]]
 
     def contains(self, other: Area) -> bool:
-        return other.code.startswith(self.prefix)
+        return in_subtree(other.code, [self.prefix])
 
     def ancestors(self) -> list[Area]:
         """From the city down to this area's parent, in one query."""
@@ -344,13 +342,20 @@ class User(AbstractUser):
     def has_role(self, *roles: Role) -> bool:
         return bool(self.roles() & set(roles))
 
-    def scope_prefixes(self, roles: Iterable[Role] | None = None) -> list[str]:
-        """Area-code prefixes of the memberships (of the given roles, or all)."""
+    def scope_prefixes(
+        self, roles: Iterable[Role] | None = None, *, write: bool = False
+    ) -> list[str]:
+        """Area-code prefixes of the acting memberships (of the given roles, or all).
+
+        `write=True`: only the memberships that may write (read-only roles left out). Whether a
+        user may write in one area is tongcheng.org.access.may_write, built on this.
+        """
         wanted = set(roles) if roles is not None else None
         return [
             m.area.prefix
             for m in self.active_memberships()
-            if wanted is None or Role(m.role) in wanted
+            if (wanted is None or Role(m.role) in wanted)
+            and not (write and Role(m.role) in READ_ONLY_ROLES)
         ]
 
     def record_scope_prefixes(self) -> list[str]:
@@ -358,8 +363,6 @@ class User(AbstractUser):
         return self.scope_prefixes(AREA_ROLES)
 
     def is_admin_account(self) -> bool:
-        from tongcheng.org.roles import ADMIN_ROLES
-
         return bool(self.held_roles() & (ADMIN_ROLES | {Role.CITY_ADMIN}))
 
 

@@ -16,9 +16,10 @@ from django.db import transaction
 from django.utils.translation import gettext_lazy as _
 
 from tongcheng.audit.services import Actor, audit_record
+from tongcheng.lib.roles import ADMIN_ROLES, Role
 from tongcheng.org.access import can_grant, managing_memberships
 from tongcheng.org.models import Area, Department, Membership, RolloutStage, ServicePoint, User
-from tongcheng.org.roles import ADMIN_ROLES, DEPARTMENT_ROLES, ROLE_AREA_LEVELS, Role
+from tongcheng.org.roles import DEPARTMENT_ROLES, ROLE_AREA_LEVELS
 
 if TYPE_CHECKING:
     from django.http import HttpRequest

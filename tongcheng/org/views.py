@@ -22,6 +22,7 @@ from django.views.decorators.http import require_POST
 
 from tongcheng.audit.models import AuditEvent
 from tongcheng.audit.services import audit_record
+from tongcheng.lib.areacodes import LEVEL_PREFIX_LENGTH
 from tongcheng.org import services
 from tongcheng.org.access import (
     NotInScope,
@@ -29,9 +30,10 @@ from tongcheng.org.access import (
     get_area_for_user,
     get_department_for_user,
     get_user_for_user,
+    may_write,
     users_managed_by,
-    writable_prefixes,
 )
+from tongcheng.org.contributions import allowed_roles
 from tongcheng.org.forms import (
     DepartmentFilterForm,
     MembershipForm,
@@ -42,7 +44,6 @@ from tongcheng.org.forms import (
     UserEditForm,
 )
 from tongcheng.org.models import (
-    LEVEL_PREFIX_LENGTH,
     Area,
     Department,
     LeadingGroupPosition,
@@ -51,7 +52,6 @@ from tongcheng.org.models import (
     ServicePoint,
     User,
 )
-from tongcheng.org.policy import allowed_roles
 from tongcheng.org.refdata.rollout import RolloutState, rollout_state
 
 CHILDREN_PER_PAGE = 40
@@ -70,7 +70,7 @@ def _may(user: User, view_name: str, area: Area | None = None) -> bool:
         return False
     if area is None:
         return True
-    return any(area.code.startswith(p) for p in writable_prefixes(user, frozenset(roles)))
+    return may_write(user, area.code, roles)
 
 
 def _errors_text(form: forms.Form) -> str:

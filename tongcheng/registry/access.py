@@ -2,14 +2,14 @@
 
 from __future__ import annotations
 
-from tongcheng.org.access import NotInScope, ReadOnly, writable_prefixes
+from tongcheng.lib.roles import AREA_ROLES
+from tongcheng.org.access import NotInScope, ReadOnly, may_write
 from tongcheng.org.models import User
-from tongcheng.org.roles import AREA_ROLES
 from tongcheng.registry.models import DuplicateCandidate, ImportJob, Movement, Person
 
 
 def _writable(user: User, area_code: str) -> bool:
-    return any(area_code.startswith(p) for p in writable_prefixes(user, AREA_ROLES))
+    return may_write(user, area_code, AREA_ROLES)
 
 
 def get_person_for_user(user: User, pk: int, write: bool = False) -> Person:

@@ -20,16 +20,13 @@ from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict
 
-from tongcheng.api import SessionPolicyAuth, TokenAuth
 from tongcheng.audit.services import audit_record
 from tongcheng.lib.masking import mask_id_number, mask_phone
+from tongcheng.lib.roles import AREA_ROLES
 from tongcheng.lib.textnorm import normalize_text
-from tongcheng.org.access import NotInScope, ReadOnly, writable_prefixes
-from tongcheng.org.auth import api_token_user
-from tongcheng.org.middleware import audit_denial, check_roles
+from tongcheng.org.access import NotInScope, ReadOnly, may_write
+from tongcheng.org.apiauth import write_auth
 from tongcheng.org.models import Area, User
-from tongcheng.org.policy import POLICY, Access
-from tongcheng.org.roles import AREA_ROLES
 from tongcheng.registry import movements as moves
 from tongcheng.registry import services
 from tongcheng.registry.access import get_incoming_transfer_for_user, get_person_for_user
@@ -121,53 +118,6 @@ class ErrorOut(Schema):
 
 def _user(request: HttpRequest) -> User:
     return request.auth  # type: ignore[attr-defined]
-
-
-def _authorize_as(request: HttpRequest, user: User, view_name: str) -> User:
-    """Apply the policy entry `view_name` (not the resolved URL's) to an authenticated caller."""
-    entry = POLICY[view_name]
-    if not isinstance(entry, Access) or not check_roles(request, view_name, entry):
-        raise HttpError(403, _("You do not have permission for this."))
-    return user
-
-
-class _WriteSessionAuth(SessionPolicyAuth):
-    """Session auth for a write that shares its path with a read.
-
-    ninja gives all methods of one path URL patterns with the same route, and Django resolves the
-    first (the read): the policy middleware and `tongcheng.api.authorize` saw "api:person_list" /
-    "api:person_detail". This applies the write's own entry, before the body is parsed.
-    """
-
-    def __init__(self, view_name: str) -> None:
-        super().__init__()
-        self.view_name = view_name
-
-    def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
-        user = request.user
-        if not user.is_authenticated:
-            return None
-        return _authorize_as(request, user, self.view_name)
-
-
-class _WriteTokenAuth(TokenAuth):
-    """Token auth for such a write (see _WriteSessionAuth)."""
-
-    def __init__(self, view_name: str) -> None:
-        super().__init__()
-        self.view_name = view_name
-
-    def authenticate(self, request: HttpRequest, token: str) -> User | None:
-        user = api_token_user(token)
-        if user is None:
-            audit_denial(request, self.view_name, "bad token")
-            return None
-        request.user = user
-        return _authorize_as(request, user, self.view_name)
-
-
-def _write_auth(view_name: str) -> list[Any]:
-    return [_WriteTokenAuth(view_name), _WriteSessionAuth(view_name)]
 
 
 def _out(person: Person, detail: bool = False) -> dict[str, Any]:
@@ -311,14 +261,13 @@ def person_detail(request: HttpRequest, pk: int, response: HttpResponse) -> dict
     "/persons",
     response={201: PersonDetailOut, 303: ErrorOut, 400: ErrorOut, 409: ErrorOut},
     url_name="person_create",
-    auth=_write_auth("api:person_create"),
+    auth=write_auth("api:person_create"),
     summary="Create a file (the same rules as the form; 409 for a known ID number)",
 )
 def person_create(request: HttpRequest, payload: PersonCreateIn, response: HttpResponse) -> Any:
     user = _user(request)
     community = Area.objects.communities().filter(code=payload.community).first()
-    prefixes = writable_prefixes(user, AREA_ROLES)
-    if community is None or not any(community.code.startswith(p) for p in prefixes):
+    if community is None or not may_write(user, community.code, AREA_ROLES):
         return Status(
             400,
             {
@@ -389,7 +338,7 @@ _UPDATE_RESPONSES = {
     "/persons/{pk}",
     response=_UPDATE_RESPONSES,
     url_name="person_update",
-    auth=_write_auth("api:person_update"),
+    auth=write_auth("api:person_update"),
     summary="Replace a file's fields (If-Match: the ETag; 412 when stale, 428 without it)",
 )
 def person_update(request: HttpRequest, pk: int, payload: PersonIn, response: HttpResponse) -> Any:
@@ -403,7 +352,7 @@ def person_update(request: HttpRequest, pk: int, payload: PersonIn, response: Ht
     "/persons/{pk}",
     response=_UPDATE_RESPONSES,
     url_name="person_update",
-    auth=_write_auth("api:person_update"),
+    auth=write_auth("api:person_update"),
     summary="Change some of a file's fields (If-Match: the ETag)",
 )
 def person_patch(request: HttpRequest, pk: int, payload: PersonIn, response: HttpResponse) -> Any:
@@ -578,7 +527,7 @@ def person_visit_list(request: HttpRequest, pk: int, page: int = 1) -> dict[str,
     "/persons/{pk}/visits",
     response={201: VisitOut, 400: ErrorOut, 412: ErrorOut, 428: ErrorOut},
     url_name="person_visit_create",
-    auth=_write_auth("api:person_visit_create"),
+    auth=write_auth("api:person_visit_create"),
     summary="Record a visit (If-Match: the file's ETag; required when it corrects the file)",
 )
 def person_visit_create(
@@ -687,7 +636,7 @@ def _movement_save(
     "/persons/{pk}/movements",
     response={201: MovementOut, 400: ErrorOut, 409: ErrorOut, 412: ErrorOut},
     url_name="person_movement_create",
-    auth=_write_auth("api:person_movement_create"),
+    auth=write_auth("api:person_movement_create"),
     summary="Record a movement, or request a transfer (kind=transfer, to_community); "
     "If-Match optional",
 )

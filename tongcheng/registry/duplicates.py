@@ -14,6 +14,7 @@ from django.db import transaction
 from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
+from tongcheng.registry.actions.summary import summary_refresh_communities
 from tongcheng.registry.models import (
     Consent,
     DuplicateCandidate,
@@ -31,7 +32,6 @@ from tongcheng.registry.services import (
     record_change,
     refresh_name_keys,
 )
-from tongcheng.registry.summary import summary_refresh_communities
 
 if TYPE_CHECKING:
     from tongcheng.org.models import User

@@ -11,7 +11,7 @@ from django import forms
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tongcheng.org.forms import BootstrapMixin
+from tongcheng.lib.forms import BootstrapMixin
 from tongcheng.org.models import Area, Ethnicity
 from tongcheng.registry.models import Consent, HouseholdMember, Occupation, Person
 from tongcheng.registry.services import decrypt_field

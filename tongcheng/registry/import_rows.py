@@ -39,6 +39,8 @@ from django.conf import settings
 from django.utils import translation
 
 from tongcheng.lib.pinyin import name_initials, name_pinyin
+from tongcheng.registry.actions.summary import count_files
+from tongcheng.registry.rules import all_known
 from tongcheng.registry.services import (
     filled_fields,
     id_number_hash,
@@ -46,7 +48,6 @@ from tongcheng.registry.services import (
     person_columns,
     phone_hash,
 )
-from tongcheng.registry.summary import count_files, file_is_known
 from tongcheng.registry.validation import FieldIssue, PersonInput, ReferenceCache, validate_person
 
 if TYPE_CHECKING:
@@ -146,9 +147,7 @@ def new_file(data: PersonInput, id_hash: str, phone_hash: str, spec: RowSpec) ->
     filled = _FILLED_MEMO.get(filled_names)
     if filled is None:
         filled = _FILLED_MEMO[filled_names] = json.dumps(list(filled_names))
-    known = file_is_known(
-        values["origin_region"], values["origin_text"], values["address_enc"], values["occupation"]
-    )
+    known = all_known({**values, "origin_region_id": values["origin_region"]})
     counted = (values["area_code"], values["status"], values["ethnicity"],
                values["origin_province"], values["occupation"], data.arrived_on, known,
                None, None, None)  # fmt: skip

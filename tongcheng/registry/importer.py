@@ -46,9 +46,13 @@ from tongcheng.audit.services import audit_record
 from tongcheng.lib.gcpause import gc_paused
 from tongcheng.lib.headers import HeaderError, find_header_row, match_headers
 from tongcheng.lib.xlsx import Cell, Source, XlsxRefused, open_xlsx
-from tongcheng.org.access import writable_prefixes
+from tongcheng.org.access import may_write
 from tongcheng.org.models import Area
-from tongcheng.org.policy import RECORD_WRITERS
+from tongcheng.registry.actions.summary import (
+    count_files,
+    summary_add_counts,
+    summary_refresh_communities,
+)
 from tongcheng.registry.import_rows import (
     Chunk,
     NewFile,
@@ -65,12 +69,8 @@ from tongcheng.registry.models import (
     PersonChange,
     area_range_q,
 )
+from tongcheng.registry.policy import RECORD_WRITERS
 from tongcheng.registry.services import ENCRYPTED_FIELDS, name_keys, person_changes
-from tongcheng.registry.summary import (
-    count_files,
-    summary_add_counts,
-    summary_refresh_communities,
-)
 from tongcheng.registry.validation import FIELD_LABELS, ReferenceCache
 
 if TYPE_CHECKING:
@@ -883,8 +883,7 @@ def _recheck_scope(user: User | None, community: Area, created: int) -> None:
     revoked during a long background import), and every new row landed there."""
     if user is not None:
         fresh = type(user).objects.get(pk=user.pk)
-        prefixes = writable_prefixes(fresh, frozenset(RECORD_WRITERS))
-        if not any(community.code.startswith(prefix) for prefix in prefixes):
+        if not may_write(fresh, community.code, RECORD_WRITERS):
             raise ImportRefused(_("You may no longer write in this community."), "scope")
     if created and not Person.objects.filter(area_code=community.code).count() >= created:
         raise RuntimeError("imported rows are not in the community")

@@ -19,8 +19,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
+from tongcheng.lib.roles import AREA_ROLES
 from tongcheng.org.models import Area, Ethnicity, Region
-from tongcheng.org.roles import AREA_ROLES
+from tongcheng.registry import rules
 
 if TYPE_CHECKING:
     from tongcheng.org.models import User
@@ -400,8 +401,8 @@ class DuplicateCandidate(models.Model):
     """Two files that may be one person, waiting for an officer's review."""
 
     class Reason(models.TextChoices):
-        SAME_NAME_AND_BIRTH = "same_name_birth", _("Same name and birth date")
-        SAME_PHONE = "same_phone", _("Same phone number")
+        SAME_NAME_AND_BIRTH = rules.SAME_NAME_AND_BIRTH, _("Same name and birth date")
+        SAME_PHONE = rules.SAME_PHONE, _("Same phone number")
 
     class State(models.TextChoices):
         OPEN = "open", _("To review")

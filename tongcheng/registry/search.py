@@ -39,8 +39,8 @@ from django.db.models.functions import Substr
 
 from tongcheng.lib.idnumber import IdNumberError, parse_id_number
 from tongcheng.lib.phone import PhoneError, parse_phone
+from tongcheng.lib.roles import AREA_ROLES
 from tongcheng.lib.textnorm import MIDDLE_DOT, normalize_digits, normalize_name
-from tongcheng.org.roles import AREA_ROLES
 from tongcheng.registry.models import NameKey, Person
 from tongcheng.registry.services import NAME_KEY_LENGTH, id_number_hash, phone_hash
 

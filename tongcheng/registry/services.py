@@ -19,8 +19,8 @@ from tongcheng.audit.services import Actor, audit_record
 from tongcheng.lib import crypto
 from tongcheng.lib.phone import last4 as phone_last4
 from tongcheng.lib.pinyin import name_initials, name_pinyin
+from tongcheng.registry.actions.summary import summary_refresh_communities, summary_refresh_person
 from tongcheng.registry.models import Consent, HouseholdMember, NameKey, Person, PersonChange
-from tongcheng.registry.summary import summary_refresh_communities, summary_refresh_person
 
 if TYPE_CHECKING:
     from django.http import HttpRequest

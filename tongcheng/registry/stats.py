@@ -21,8 +21,8 @@ from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tongcheng.lib.roles import AGGREGATE_ONLY_ROLES
 from tongcheng.org.models import Area, Ethnicity, Region
-from tongcheng.org.roles import AGGREGATE_ONLY_ROLES
 from tongcheng.registry.models import AreaSummary, Occupation, Person, area_prefix_q, area_range_q
 from tongcheng.registry.visits import all_known_q, all_verified_q, due_cutoff, months_before
 

@@ -5,8 +5,8 @@ from __future__ import annotations
 from typing import Any
 
 from tongcheng.audit.models import AuditEvent
+from tongcheng.lib.roles import Role
 from tongcheng.org.models import Membership, ServicePoint
-from tongcheng.org.roles import Role
 
 OTHER_DISTRICT_COMMUNITY = "140404001001"
 OWN_STREET_COMMUNITY = "140403001001"

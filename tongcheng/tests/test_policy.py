@@ -8,8 +8,9 @@ import pytest
 from django.urls import URLPattern, URLResolver, get_resolver
 
 from tongcheng.audit.models import AuditEvent
-from tongcheng.org.policy import POLICY, Access
-from tongcheng.org.roles import READ_ONLY_ROLES
+from tongcheng.lib.contributions import Access
+from tongcheng.lib.roles import READ_ONLY_ROLES
+from tongcheng.org.contributions import policy_table
 
 
 def url_names(resolver: URLResolver | None = None, namespace: str = "") -> Iterator[str]:
@@ -25,24 +26,24 @@ def url_names(resolver: URLResolver | None = None, namespace: str = "") -> Itera
 
 
 def test_it_has_a_policy_entry_for_every_url() -> None:
-    missing = sorted(set(url_names()) - set(POLICY))
+    missing = sorted(set(url_names()) - set(policy_table()))
     assert missing == [], f"URLs without a policy entry: {missing}"
 
 
 def test_it_has_no_policy_entry_without_a_url() -> None:
-    stale = sorted(set(POLICY) - set(url_names()))
+    stale = sorted(set(policy_table()) - set(url_names()))
     assert stale == [], f"policy entries for URLs that do not exist: {stale}"
 
 
 def test_it_never_gives_a_write_to_a_read_only_role() -> None:
-    for name, entry in POLICY.items():
+    for name, entry in policy_table().items():
         if isinstance(entry, Access) and entry.write:
             assert not set(entry.roles) & READ_ONLY_ROLES, name
 
 
 def test_it_refuses_a_read_only_role_in_a_write_entry() -> None:
-    from tongcheng.org.policy import only
-    from tongcheng.org.roles import Role
+    from tongcheng.lib.contributions import only
+    from tongcheng.lib.roles import Role
 
     with pytest.raises(ValueError):
         only(Role.INSPECTOR, write=True)

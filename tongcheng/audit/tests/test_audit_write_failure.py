@@ -10,8 +10,8 @@ from django.test import Client
 from django.urls import reverse
 
 from tongcheng.audit.models import AuditEvent
+from tongcheng.lib.roles import Role
 from tongcheng.org.models import LoginThrottle, Membership, User
-from tongcheng.org.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -7,7 +7,8 @@ from typing import NamedTuple
 
 from django.utils import timezone
 
-from tongcheng.org.models import LEVEL_PREFIX_LENGTH, Area, RolloutStage
+from tongcheng.lib.areacodes import LEVEL_PREFIX_LENGTH
+from tongcheng.org.models import Area, RolloutStage
 
 
 class RolloutState(NamedTuple):

@@ -8,8 +8,8 @@ from django.test import Client
 from django.urls import reverse
 
 from tongcheng.audit.models import AuditEvent
+from tongcheng.lib.roles import Role
 from tongcheng.org.models import Membership, User
-from tongcheng.org.roles import Role
 
 OLD = "Correct-Horse-Battery-9"
 NEW = "Purple-Monkey-Dishwasher-42"

@@ -81,11 +81,12 @@ def test_it_refuses_the_token_of_a_disabled_account_with_401(cast) -> None:  # t
 
 
 def test_it_applies_the_policy_roles_to_token_callers(cast, monkeypatch) -> None:  # type: ignore[no-untyped-def]
-    from tongcheng.org import policy
-    from tongcheng.org.roles import Role
+    from tongcheng.lib.contributions import only
+    from tongcheng.lib.roles import Role
+    from tongcheng.org.contributions import policy_table
 
     # Narrow one entry to a role the caller does not hold: the token is refused with 403.
-    monkeypatch.setitem(policy.POLICY, "api:me", policy.only(Role.CITY_ADMIN, api=True))
+    monkeypatch.setitem(policy_table(), "api:me", only(Role.CITY_ADMIN, api=True))
     response = Client().get(ME, **bearer(token_for("street")))
     assert response.status_code == 403
     denial = AuditEvent.objects.get(action="deny:api:me")

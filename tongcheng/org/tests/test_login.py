@@ -13,9 +13,9 @@ from django.utils import timezone
 
 from tongcheng.audit.models import AuditEvent
 from tongcheng.lib.crypto import keyed_hash
+from tongcheng.lib.roles import Role
 from tongcheng.org.middleware import SESSION_ENROL_REQUIRED, SESSION_LAST_SEEN, SESSION_LOGIN_AT
 from tongcheng.org.models import LoginThrottle, Membership, User
-from tongcheng.org.roles import Role
 
 PASSWORD = "Correct-Horse-Battery-9"
 MESSAGE = "The username or password is wrong, or the account is temporarily locked."

@@ -6,8 +6,8 @@ import pytest
 from django.test import Client
 
 from tongcheng.audit.models import AuditEvent
+from tongcheng.lib.roles import Role
 from tongcheng.org.models import Area, Membership
-from tongcheng.org.roles import Role
 
 pytestmark = pytest.mark.django_db
 

@@ -9,8 +9,8 @@ from django.core.exceptions import ValidationError
 from django.utils import translation
 
 from tongcheng.audit.services import Actor
+from tongcheng.lib.roles import Role
 from tongcheng.org.models import Area, User
-from tongcheng.org.roles import Role
 from tongcheng.org.services import membership_grant
 
 

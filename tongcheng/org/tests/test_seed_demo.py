@@ -11,6 +11,7 @@ from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
 
 from tongcheng.audit.models import AuditEvent
+from tongcheng.lib.roles import Role
 from tongcheng.org import twofactor
 from tongcheng.org.management.commands.seed_demo import (
     ACCOUNTS,
@@ -18,7 +19,6 @@ from tongcheng.org.management.commands.seed_demo import (
     demo_totp_secret,
 )
 from tongcheng.org.models import LeadingGroupPosition, Membership, User
-from tongcheng.org.roles import Role
 
 # The people named in the plan: demo data must never use their names.
 REAL_NAMES = {

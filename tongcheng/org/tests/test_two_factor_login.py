@@ -13,10 +13,10 @@ from django.urls import reverse
 from django.utils import timezone
 
 from tongcheng.audit.models import AuditEvent
+from tongcheng.lib.roles import Role
 from tongcheng.org import twofactor
 from tongcheng.org.middleware import SESSION_PENDING_USER
 from tongcheng.org.models import LoginThrottle, Membership, User
-from tongcheng.org.roles import Role
 
 PASSWORD = "Correct-Horse-Battery-9"
 SECRET = pyotp.random_base32()

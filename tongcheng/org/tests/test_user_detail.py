@@ -54,8 +54,8 @@ def test_it_offers_no_changes_for_an_account_with_roles_the_actor_cannot_grant(c
 def test_it_runs_the_same_queries_however_many_roles_the_account_holds(  # type: ignore[no-untyped-def]
     cast, django_assert_num_queries
 ) -> None:
+    from tongcheng.lib.roles import Role
     from tongcheng.org.models import Area, Membership
-    from tongcheng.org.roles import Role
 
     client = cast.client("city_admin")
     url = f"/org/users/{cast.community_a.pk}/"

@@ -10,7 +10,7 @@ import pytest
 from django.test import Client
 from django.utils import timezone
 
-from tongcheng.registry.summary import summary_rebuild
+from tongcheng.registry.actions.summary import summary_rebuild
 from tongcheng.registry.tests.factories import make_person
 
 pytestmark = pytest.mark.django_db

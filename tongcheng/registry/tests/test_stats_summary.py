@@ -13,6 +13,7 @@ from django.utils import timezone
 
 from tongcheng.audit.services import Actor
 from tongcheng.org.models import Area, User
+from tongcheng.registry.actions.summary import summary_rebuild, summary_refresh_communities
 from tongcheng.registry.duplicates import person_merge
 from tongcheng.registry.models import AreaSummary, Movement, Person, Visit
 from tongcheng.registry.movements import (
@@ -23,7 +24,6 @@ from tongcheng.registry.movements import (
 )
 from tongcheng.registry.services import person_create, person_save_changes
 from tongcheng.registry.stats import Dashboard, registry_dashboard
-from tongcheng.registry.summary import summary_rebuild, summary_refresh_communities
 from tongcheng.registry.tests.test_import import COMMUNITY_A, good_rows, ledger_bytes
 from tongcheng.registry.validation import PersonInput
 from tongcheng.registry.visits import VisitInput, visit_record

@@ -21,13 +21,13 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongcheng.audit.services import audit_record
+from tongcheng.lib.forms import BootstrapMixin
+from tongcheng.lib.roles import AREA_ROLES, Role
 from tongcheng.org.access import ReadOnly
-from tongcheng.org.forms import BootstrapMixin
 from tongcheng.org.models import Area, Ethnicity, User
-from tongcheng.org.policy import IDENTIFIED_EXPORT_ROLES
-from tongcheng.org.roles import AREA_ROLES, Role
 from tongcheng.registry import exporter
 from tongcheng.registry.models import Occupation, Person, PersonQuerySet
+from tongcheng.registry.policy import IDENTIFIED_EXPORT_ROLES
 
 
 def _user(request: HttpRequest) -> User:

@@ -17,10 +17,9 @@ from django.shortcuts import redirect, render
 from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
-from tongcheng.org.access import writable_prefixes
-from tongcheng.org.forms import BootstrapMixin
+from tongcheng.lib.forms import BootstrapMixin
+from tongcheng.lib.roles import AREA_ROLES
 from tongcheng.org.models import Area, User
-from tongcheng.org.roles import AREA_ROLES
 from tongcheng.registry import importer
 from tongcheng.registry.access import get_import_for_user
 from tongcheng.registry.exporter import import_template_bytes
@@ -35,12 +34,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _communities(user: User) -> list[Area]:
-    prefixes = writable_prefixes(user, AREA_ROLES)
-    return [
-        area
-        for area in Area.objects.communities().order_by("code")
-        if any(area.code.startswith(p) for p in prefixes)
-    ]
+    return list(Area.objects.communities().writable_by(user, AREA_ROLES).order_by("code"))
 
 
 class UploadForm(BootstrapMixin, forms.Form):

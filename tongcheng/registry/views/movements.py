@@ -18,11 +18,10 @@ from django.utils.translation import gettext as _g
 from django.utils.translation import gettext_lazy as _
 
 from tongcheng.audit.services import audit_record
+from tongcheng.lib.forms import BootstrapMixin
+from tongcheng.lib.roles import AREA_ROLES
 from tongcheng.lib.textnorm import normalize_text
-from tongcheng.org.access import writable_prefixes
-from tongcheng.org.forms import BootstrapMixin
 from tongcheng.org.models import Area, User
-from tongcheng.org.roles import AREA_ROLES
 from tongcheng.registry import movements as services
 from tongcheng.registry.access import get_incoming_transfer_for_user, get_person_for_user
 from tongcheng.registry.models import Movement, Person, area_prefix_q
@@ -40,7 +39,7 @@ def _user(request: HttpRequest) -> User:
 
 
 def _writable(user: User) -> list[str]:
-    return writable_prefixes(user, AREA_ROLES)
+    return user.scope_prefixes(AREA_ROLES, write=True)
 
 
 def _kinds_for(person: Person) -> list[tuple[str, Any]]:

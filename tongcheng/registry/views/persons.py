@@ -22,10 +22,10 @@ from django.views.decorators.http import require_POST
 
 from tongcheng.audit.services import audit_record
 from tongcheng.lib.masking import mask_id_number, mask_phone
+from tongcheng.lib.roles import AREA_ROLES
 from tongcheng.lib.schoolage import is_school_age
-from tongcheng.org.access import writable_prefixes
+from tongcheng.org.access import may_write
 from tongcheng.org.models import Area, Region, User
-from tongcheng.org.roles import AREA_ROLES
 from tongcheng.registry import services
 from tongcheng.registry.access import get_person_for_user
 from tongcheng.registry.duplicates import likely_matches
@@ -61,7 +61,7 @@ def masked(person: Person) -> dict[str, str]:
 
 def _communities(user: User) -> QuerySet[Area]:
     """Communities where the user may create or move files."""
-    return Area.objects.communities().in_subtree(writable_prefixes(user, AREA_ROLES))
+    return Area.objects.communities().writable_by(user, AREA_ROLES)
 
 
 def _provinces() -> list[tuple[str, str]]:
@@ -193,7 +193,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 def _detail_context(request: HttpRequest, person: Person) -> dict[str, Any]:
     user = _user(request)
-    writable = any(person.area_code.startswith(p) for p in writable_prefixes(user, AREA_ROLES))
+    writable = may_write(user, person.area_code, AREA_ROLES)
     today = timezone.localdate()
     household = [
         (member, bool(member.birth_date and is_school_age(member.birth_date, today)))
@@ -294,7 +294,7 @@ def person_notice(request: HttpRequest, pk: int) -> HttpResponse:
     services.audit_person(
         audit_as=request, action="person.view", person=person, detail={"page": "notice"}
     )
-    writable = any(person.area_code.startswith(p) for p in writable_prefixes(user, AREA_ROLES))
+    writable = may_write(user, person.area_code, AREA_ROLES)
     return render(request, "registry/person_notice.html", {"person": person, "writable": writable})
 
 

@@ -22,11 +22,11 @@ from django.utils.translation import gettext_lazy as _
 
 from tongcheng.audit.services import audit_record
 from tongcheng.lib import crypto
+from tongcheng.lib.forms import BootstrapMixin
 from tongcheng.lib.phone import PhoneError, normalize_phone
+from tongcheng.lib.roles import AREA_ROLES
 from tongcheng.lib.textnorm import normalize_text
-from tongcheng.org.forms import BootstrapMixin
 from tongcheng.org.models import Area, User
-from tongcheng.org.roles import AREA_ROLES
 from tongcheng.registry.access import get_person_for_user
 from tongcheng.registry.models import Occupation, Person, Visit
 from tongcheng.registry.services import CONTEXT, StaleVersion, audit_person, decrypt_field

@@ -22,9 +22,9 @@ from django.db import transaction
 from django.utils.crypto import salted_hmac
 
 from tongcheng.audit.services import Actor, audit_record
+from tongcheng.lib.roles import Role
 from tongcheng.org import twofactor
 from tongcheng.org.models import Area, Department, LeadingGroupPosition, Membership, User
-from tongcheng.org.roles import Role
 
 # ≥ 12 characters, four character classes, no context word (checked by test_seed_demo).
 DEMO_PASSWORD = "Pilot#Trial-2013demo"  # noqa: S105 (demo accounts only log in with DEBUG on)

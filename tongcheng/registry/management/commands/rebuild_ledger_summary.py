@@ -12,7 +12,7 @@ from typing import Any
 
 from django.core.management.base import BaseCommand
 
-from tongcheng.registry.summary import summary_rebuild
+from tongcheng.registry.actions.summary import summary_rebuild
 
 
 class Command(BaseCommand):

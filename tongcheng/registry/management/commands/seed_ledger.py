@@ -29,8 +29,9 @@ from django.utils import timezone
 
 from tongcheng.audit.services import Actor, audit_record
 from tongcheng.lib.idnumber import make_id_number
+from tongcheng.lib.roles import Role
 from tongcheng.org.models import Area, Ethnicity, Membership, Region, User
-from tongcheng.org.roles import Role
+from tongcheng.registry.actions.summary import summary_refresh_communities
 from tongcheng.registry.models import (
     DuplicateCandidate,
     HouseholdMember,
@@ -42,7 +43,6 @@ from tongcheng.registry.models import (
     Visit,
 )
 from tongcheng.registry.services import identifier_columns, name_columns, name_keys
-from tongcheng.registry.summary import summary_refresh_communities
 
 PILOT_DISTRICT = "140403"
 # Most files in 东街街道 and 西街街道 (the pilot streets), the rest across the district.

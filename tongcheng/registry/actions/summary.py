@@ -1,6 +1,6 @@
 """The ledger summary: per-community counts the registry dashboard reads instead of raw files.
 
-PERFORMANCE.md: dashboards at scale read summaries. Every service that writes files calls
+Dashboards at scale read summaries (docs/performance.md). Every service that writes files calls
 `summary_refresh_communities` with the communities it touched, in the same transaction; the
 refresh recomputes those communities' rows from their files (one query per community, a few
 hundred to a few thousand rows), so there is no delta bookkeeping to get wrong. A dashboard then
@@ -28,6 +28,7 @@ from django.db.models import BooleanField, ExpressionWrapper
 
 from tongcheng.org.models import Area
 from tongcheng.registry.models import AreaSummary, Person
+from tongcheng.registry.rules import all_known_q
 
 Dim = AreaSummary.Dimension
 # Person columns the summary depends on: a write that changes none of them needs no refresh.
@@ -92,8 +93,6 @@ _ROW_COLUMNS = (
 
 def _file_rows(codes: list[str] | None) -> Iterable[tuple[object, ...]]:
     """The summarised columns of the communities' files (of every file when `codes` is None)."""
-    from tongcheng.registry.visits import all_known_q  # visits imports the services
-
     files = Person.objects.all() if codes is None else Person.objects.filter(area_code__in=codes)
     known = ExpressionWrapper(all_known_q(), output_field=BooleanField())
     return (
@@ -159,11 +158,6 @@ def summary_add_counts(code: str, counts: Counter[tuple[str, str, str]]) -> None
         ),
         batch_size=2000,
     )
-
-
-def file_is_known(origin_region: object, origin_text: str, address: str, occupation: str) -> bool:
-    """三必清 known, as visits.all_known_q says it for stored files."""
-    return bool(origin_region is not None or origin_text) and bool(address) and bool(occupation)
 
 
 @transaction.atomic

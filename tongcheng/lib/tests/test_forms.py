@@ -3,7 +3,7 @@ from datetime import date
 from django import forms
 from django.utils import translation
 
-from tongcheng.org.forms import BootstrapMixin
+from tongcheng.lib.forms import BootstrapMixin
 
 
 class DatesForm(BootstrapMixin, forms.Form):

@@ -1,0 +1,114 @@
+"""What an app contributes to the shell, declared in the app itself and collected by org.
+
+An app lists its policy entries in `<app>/policy.py` (`POLICY`), its menu entries in
+`<app>/menu.py` (`MENU`), its home-page to-dos in `<app>/panels.py` (`PANELS`) and its API
+router in `<app>/api.py` (`router`); `tongcheng.org.contributions` finds them through Django's
+app registry. The types live here, at the bottom layer, so that every app (audit included) can
+declare its own without importing org.
+
+A policy entry is either PUBLIC (no login) or an `Access`: the roles allowed and, for each, the
+scope the view's access helper applies (the helper enforces the scope: out of scope → 404).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import TYPE_CHECKING, Any
+
+from tongcheng.lib.roles import ALL_ROLES, READ_ONLY_ROLES, Role
+
+if TYPE_CHECKING:
+    from django.utils.functional import Promise
+
+
+class Scope(StrEnum):
+    AREA = "area"  # the subtree of the membership's area
+    DEPARTMENT = "department"  # records dispatched to the membership's department
+    SELF = "self"  # the account's own records
+    AGGREGATE = "aggregate"  # counts only, small cells suppressed
+    CITY = "city"  # the whole system (administrators)
+
+
+@dataclass(frozen=True)
+class Public:
+    """No login needed (login page, health checks, language switch, the API schema)."""
+
+    pending_two_factor: bool = True  # usable while a login waits for its second factor
+
+
+@dataclass(frozen=True)
+class Access:
+    roles: dict[Role, Scope]
+    write: bool = False
+    # Usable before a required two-factor enrolment is finished (enrolment itself, logout).
+    during_enrolment: bool = False
+    api: bool = False
+    # Free text for the policy document (docs/roles.md is generated from the table).
+    note: str = field(default="")
+
+    def __post_init__(self) -> None:
+        if self.write and set(self.roles) & READ_ONLY_ROLES:
+            raise ValueError("a read-only role cannot be given a write operation")
+
+
+PUBLIC = Public()
+PolicyEntries = dict[str, Public | Access]
+
+
+def everyone(
+    scope: Scope = Scope.AREA, *, write: bool = False, during_enrolment: bool = False,
+    api: bool = False, note: str = "",
+) -> Access:  # fmt: skip
+    return Access(dict.fromkeys(ALL_ROLES, scope), write, during_enrolment, api, note)
+
+
+def only(
+    *roles: Role, scope: Scope = Scope.AREA, write: bool = False, during_enrolment: bool = False,
+    api: bool = False, note: str = "",
+) -> Access:  # fmt: skip
+    return Access(dict.fromkeys(roles, scope), write, during_enrolment, api, note)
+
+
+@dataclass(frozen=True)
+class MenuEntry:
+    """A link of the navigation, shown to the roles the URL's policy entry allows.
+
+    `order` places it among every app's entries (lower first); `group` "main" is the top bar,
+    another group a row of tools on that group's pages (the ledger's tools: "ledger").
+    """
+
+    url_name: str
+    label: str | Promise
+    order: int
+    group: str = "main"
+
+
+@dataclass(frozen=True)
+class Todo:
+    """One line of a home-page panel: a count of things waiting for the user, and where."""
+
+    label: str | Promise
+    count: int
+    url: str
+    # The count stopped at this many (shown "N+"): a panel never counts a whole city.
+    capped: bool = False
+
+    @property
+    def shown(self) -> str:
+        return f"{self.count}+" if self.capped else str(self.count)
+
+
+@dataclass(frozen=True)
+class Panel:
+    """A home-page panel: a title and a function giving the acting user's to-dos.
+
+    `todos(user)` returns the lines (empty: the panel is not shown). It runs on every home page
+    view, so each line is one bounded query.
+    """
+
+    key: str
+    title: str | Promise
+    todos: Callable[[Any], list[Todo]]
+    order: int = 100

@@ -1,0 +1,29 @@
+"""Form helpers every app's forms share."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+
+
+class BootstrapMixin:
+    """Give widgets the Bootstrap classes (templates cannot add attributes without a filter)."""
+
+    fields: dict[str, forms.Field]
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        for field in self.fields.values():
+            widget = field.widget
+            if isinstance(widget, forms.CheckboxInput):
+                css = "form-check-input"
+            elif isinstance(widget, forms.Select):
+                css = "form-select"
+            else:
+                css = "form-control"
+            widget.attrs["class"] = f"{widget.attrs.get('class', '')} {css}".strip()
+            if isinstance(widget, forms.DateInput) and widget.input_type == "date":
+                # A native date picker takes only ISO values; the localized zh-hans format
+                # (2014/03/05) would show an empty field and lose the value on save.
+                widget.format = "%Y-%m-%d"

@@ -1,0 +1,80 @@
+"""Collects what every app contributes to the shell, through Django's app registry.
+
+Each app of the product (an installed app under `tongcheng.`) may declare, in its own package:
+`policy.py` → `POLICY` (URL name → PUBLIC or Access), `menu.py` → `MENU` (MenuEntry list),
+`panels.py` → `PANELS` (Panel list) and `api.py` → `router` (a ninja Router). Org reads them here,
+by module name, so that adding an app edits no other app's files and org imports no app above it.
+The types are in tongcheng.lib.contributions.
+"""
+
+from __future__ import annotations
+
+from functools import cache
+from importlib import import_module
+from types import ModuleType
+from typing import Any
+
+from django.apps import apps
+from django.utils.module_loading import module_has_submodule
+
+from tongcheng.lib.contributions import Access, MenuEntry, Panel, PolicyEntries, Public
+from tongcheng.lib.roles import Role
+
+PACKAGE = "tongcheng."
+
+
+def app_modules(name: str) -> list[tuple[str, ModuleType]]:
+    """(app label, module) of each product app that has a module `name` (INSTALLED_APPS order)."""
+    found = []
+    for config in apps.get_app_configs():
+        if config.name.startswith(PACKAGE) and module_has_submodule(config.module, name):
+            found.append((config.label, import_module(f"{config.name}.{name}")))
+    return found
+
+
+def _declared(name: str, attribute: str) -> list[tuple[str, Any]]:
+    return [(label, getattr(module, attribute)) for label, module in app_modules(name)]
+
+
+@cache
+def policy_table() -> PolicyEntries:
+    """Every app's policy entries in one table; a URL name declared twice is an error."""
+    table: PolicyEntries = {}
+    for label, entries in _declared("policy", "POLICY"):
+        twice = sorted(set(table) & set(entries))
+        if twice:
+            raise ValueError(f"policy entries declared twice (again by {label}): {twice}")
+        table.update(entries)
+    return table
+
+
+def entry_for(view_name: str | None) -> Public | Access | None:
+    if not view_name:
+        return None
+    return policy_table().get(view_name)
+
+
+def allowed_roles(view_name: str) -> frozenset[Role]:
+    entry = policy_table().get(view_name)
+    if isinstance(entry, Access):
+        return frozenset(entry.roles)
+    return frozenset()
+
+
+@cache
+def menu_entries(group: str = "main") -> tuple[MenuEntry, ...]:
+    """The menu entries of one group, from every app, in their declared order."""
+    entries = [e for _label, menu in _declared("menu", "MENU") for e in menu if e.group == group]
+    return tuple(sorted(entries, key=lambda e: (e.order, e.url_name)))
+
+
+@cache
+def panels() -> tuple[Panel, ...]:
+    """Every app's home-page panels, in their declared order."""
+    found = [panel for _label, declared in _declared("panels", "PANELS") for panel in declared]
+    return tuple(sorted(found, key=lambda p: (p.order, p.key)))
+
+
+def api_routers() -> list[tuple[str, Any]]:
+    """(app label, ninja Router) of every app with an API."""
+    return _declared("api", "router")
