@@ -6,7 +6,7 @@ table as the pages applies: `authorize` runs tongcheng.org.middleware.check_role
 operation's URL name, so a token caller meets exactly the rules a logged-in user meets. The
 AccessPolicyMiddleware lets unauthenticated API requests through to here for that reason.
 
-Unknown query parameters are refused with 400 (SECURITY.md): a typo in a filter must not
+Unknown query parameters are refused with 400: a typo in a filter must not
 silently return everything.
 """
 

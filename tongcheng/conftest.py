@@ -1,4 +1,5 @@
-"""The fixed cast of STYLE.md, on top of the real reference data (loaded once per test run).
+"""The fixed cast of accounts (CONTRIBUTING.md, Tests), on top of the real reference data
+(loaded once per test run).
 
 Areas used by the cast (real NBS codes of 长治市):
 - city           140400000000 长治市

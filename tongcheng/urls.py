@@ -4,10 +4,10 @@ from django.views.i18n import set_language
 from tongcheng import views
 from tongcheng.api import api
 from tongcheng.org import auth_views
-from tongcheng.org import views as org_views
+from tongcheng.org.views.home import home
 
 urlpatterns = [
-    path("", org_views.home, name="home"),
+    path("", home, name="home"),
     path("healthz", views.healthz, name="healthz"),
     path("readyz", views.readyz, name="readyz"),
     path("i18n/setlang/", set_language, name="set_language"),

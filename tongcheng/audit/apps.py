@@ -1,6 +1,11 @@
 from django.apps import AppConfig
 
+from tongcheng.audit.labels import AUDIT_ACTION_LABELS, register_action_labels
+
 
 class AuditConfig(AppConfig):
     name = "tongcheng.audit"
     label = "audit"
+
+    def ready(self) -> None:
+        register_action_labels(AUDIT_ACTION_LABELS)

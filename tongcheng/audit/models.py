@@ -4,6 +4,7 @@ from django.db import models
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tongcheng.audit.labels import action_label
 from tongcheng.lib.roles import Role
 
 
@@ -20,38 +21,6 @@ class AuditEventQuerySet(models.QuerySet["AuditEvent"]):
 
 class AuditImmutableError(Exception):
     pass
-
-
-# What people read on screens for an action code. Codes stay as they are in the trail (they are
-# what filters match); a code missing here is shown as is.
-ACTION_LABELS = {
-    "login.success": _("Logged in"),
-    "login.failure": _("Failed login"),
-    "login.locked": _("Login locked"),
-    "login.refused_demo": _("Demo account refused"),
-    "logout": _("Logged out"),
-    "session.expired": _("Session expired"),
-    "two_factor.enrol": _("Enrolled two-factor"),
-    "password.change": _("Changed password"),
-    "user.list": _("Viewed account list"),
-    "user.view": _("Viewed account"),
-    "user.create": _("Created account"),
-    "user.update": _("Edited account"),
-    "user.enable": _("Enabled account"),
-    "user.disable": _("Disabled account"),
-    "user.reset_two_factor": _("Reset two-factor"),
-    "membership.grant": _("Granted role"),
-    "membership.revoke": _("Removed role"),
-    "area.rollout_set": _("Set rollout stage"),
-    "area.rollout_clear": _("Cleared rollout stage"),
-    "service_point.create": _("Created service point"),
-    "service_point.update": _("Edited service point"),
-    "audit.view": _("Viewed audit trail"),
-    "audit.purge": _("Purged expired audit events"),
-    "api_token.create": _("Created API token"),
-    "api_token.revoke": _("Revoked API token"),
-    "demo.seed": _("Loaded demo data"),
-}
 
 
 class AuditEvent(models.Model):
@@ -100,9 +69,8 @@ class AuditEvent(models.Model):
 
     @property
     def action_label(self) -> str:
-        if self.action.startswith("deny:"):
-            return str(_("Access denied"))
-        return str(ACTION_LABELS.get(self.action, self.action))
+        """What the action code says in words (the labels each app registers)."""
+        return action_label(self.action)
 
     @property
     def role_label(self) -> str:

@@ -8,6 +8,7 @@ from contextvars import ContextVar
 from dataclasses import dataclass
 from typing import Any, Protocol
 
+from django.conf import settings
 from django.db import DatabaseError
 from django.http import HttpRequest
 
@@ -75,15 +76,13 @@ class Actor:
 def client_ip(request: HttpRequest) -> str | None:
     # REMOTE_ADDR is the proxy in production; the proxy's X-Forwarded-For is trusted only when
     # TRUSTED_PROXY_HOPS says how many proxies stand in front (docs/deploy.md).
-    from django.conf import settings
-
     hops = int(getattr(settings, "TRUSTED_PROXY_HOPS", 0))
-    forwarded = request.META.get("HTTP_X_FORWARDED_FOR", "")
+    forwarded = str(request.META.get("HTTP_X_FORWARDED_FOR", ""))
     if hops and forwarded:
         parts = [p.strip() for p in forwarded.split(",") if p.strip()]
         if len(parts) >= hops:
             return parts[-hops]
-    return request.META.get("REMOTE_ADDR") or None
+    return str(request.META.get("REMOTE_ADDR") or "") or None
 
 
 @contextlib.contextmanager

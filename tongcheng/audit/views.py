@@ -1,6 +1,6 @@
 """The audit screen: search the trail, and per object "who looked at this". Read-only.
 
-Only the audit administrator opens these pages (tongcheng.org.policy), and every look at the
+Only the audit administrator opens these pages (tongcheng.audit.policy), and every look at the
 trail is itself an audit event ("audit.view"), so the auditor is audited too.
 """
 

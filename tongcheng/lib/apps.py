@@ -1,11 +1,11 @@
 from django.apps import AppConfig
 
+from tongcheng.lib import lookups
+
 
 class LibConfig(AppConfig):
     name = "tongcheng.lib"
     label = "lib"
 
     def ready(self) -> None:
-        from tongcheng.lib import lookups
-
         lookups.register()

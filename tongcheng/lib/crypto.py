@@ -1,4 +1,4 @@
-"""Field encryption and keyed hashes for personal data (SECURITY.md, "Data protection").
+"""Field encryption and keyed hashes for personal data.
 
 AES-256-GCM with a random 96-bit nonce; the stored token names its algorithm and key version
 (`v1:aesgcm:<base64>`) so that a later SM4 or a rotated key can sit beside old values. Keys come

@@ -86,6 +86,8 @@ Token = tuple[str, bool]  # (syllable or ASCII word, whether it came from a Han 
 @functools.cache
 def _engine() -> tuple[Callable[[str], list[str]], frozenset[int]]:
     """pypinyin's reader and the code points it knows, loaded once on first use."""
+    # Imported here on purpose, not at the top: loading pypinyin takes ~170 ms and ~50 MB, which
+    # a process pays only once it first reads a name (most commands and requests never do).
     from pypinyin import Style, lazy_pinyin
     from pypinyin.constants import PINYIN_DICT
 
@@ -102,6 +104,7 @@ def _ascii(syllable: str) -> str:
 @functools.cache
 def _phrases() -> frozenset[str]:
     """pypinyin's phrases (the only source of readings that depend on the neighbours)."""
+    # Imported on first use, like _engine's.
     from pypinyin.constants import PHRASES_DICT
 
     return frozenset(PHRASES_DICT)

@@ -1,4 +1,4 @@
-"""Opening uploaded .xlsx workbooks safely, and reading their rows (SECURITY.md, "Input, import").
+"""Opening uploaded .xlsx workbooks safely, and reading their rows.
 
 An .xlsx file is a zip archive of XML parts. Before anything is decompressed the zip's central
 directory is checked — file size ≤ 50 MB, declared uncompressed size ≤ 500 MB, compression ratio
@@ -9,8 +9,8 @@ relationship targets) and encryption (an encrypted workbook is an OLE compound f
 are refused. The few XML parts we read ourselves ([Content_Types].xml, the workbook
 relationships) are parsed with defusedxml.
 
-Rows are read with python-calamine (Rust; ~8× faster than openpyxl, PERFORMANCE.md). Its XML
-reader does not expand DTD entities. Formulas are never evaluated: calamine returns the value
+Rows are read with python-calamine (Rust; ~8× faster than openpyxl, docs/performance.md). Its
+XML reader does not expand DTD entities. Formulas are never evaluated: calamine returns the value
 Excel cached when the file was saved, and a text cell whose value starts with "=" stays text.
 Calamine reports a merged range's value in its first cell only; `fill_merged_down` copies it down
 where the importer decides that makes sense (a merged community column, for instance).

@@ -5,6 +5,8 @@ tongcheng.org.policy.POLICY. Lists are scoped with the same `visible_to` as the 
 """
 
 # No `from __future__ import annotations`: ninja reads the parameter annotations at runtime.
+from typing import cast
+
 from django.db.models import F, QuerySet
 from django.http import HttpRequest
 from ninja import Field, Router, Schema
@@ -55,7 +57,8 @@ class DepartmentOut(Schema):
 
 
 def _user(request: HttpRequest) -> User:
-    return request.auth  # type: ignore[attr-defined]
+    # The API's auth classes (org.apiauth) set `request.auth` to the calling account.
+    return cast(User, request.auth)  # type: ignore[attr-defined]
 
 
 @router.get("/me", response=MeOut, url_name="me", summary="The calling account and its roles")

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+from typing import cast
+
 from django import forms
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import update_session_auth_hash
 from django.contrib.auth.forms import PasswordChangeForm
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render, resolve_url
@@ -17,6 +20,8 @@ from django.views.decorators.http import require_http_methods
 
 from tongcheng.lib.forms import BootstrapMixin
 from tongcheng.org import auth, twofactor
+from tongcheng.org.actions import logins
+from tongcheng.org.actions.two_factor import two_factor_enrol_confirm, two_factor_secret_start
 from tongcheng.org.middleware import SESSION_ENROL_REQUIRED
 from tongcheng.org.models import User
 
@@ -49,6 +54,11 @@ class CodeForm(BootstrapMixin, forms.Form):
             attrs={"autocomplete": "one-time-code", "inputmode": "numeric", "autofocus": True}
         ),
     )
+
+
+def _user(request: HttpRequest) -> User:
+    # The policy middleware lets no anonymous request reach the views that call this.
+    return cast(User, request.user)
 
 
 def _next_url(request: HttpRequest) -> str:
@@ -126,7 +136,7 @@ def login_two_factor(request: HttpRequest) -> HttpResponse:
 def logout_view(request: HttpRequest) -> HttpResponse:
     """GET asks for confirmation (a link or a prefetch must not log anyone out); POST logs out."""
     if request.method == "POST":
-        auth.logout_complete(request=request)
+        auth.logout_complete(request=request, user=_user(request))
         messages.info(request, _("You have logged out."))
         return redirect("login")
     return render(request, "registration/logout_confirm.html")
@@ -134,7 +144,7 @@ def logout_view(request: HttpRequest) -> HttpResponse:
 
 def profile(request: HttpRequest) -> HttpResponse:
     """My account: my roles and areas, whether two-factor login is on."""
-    user: User = request.user  # type: ignore[assignment]
+    user = _user(request)
     context = {
         "account": user,
         "memberships": user.all_memberships(),
@@ -147,12 +157,12 @@ def profile(request: HttpRequest) -> HttpResponse:
 @sensitive_post_parameters("old_password", "new_password1", "new_password2")
 @require_http_methods(["GET", "POST"])
 def password_change(request: HttpRequest) -> HttpResponse:
-    user: User = request.user  # type: ignore[assignment]
+    user = _user(request)
     form = PasswordForm(user, request.POST or None)
     if form.is_valid():
-        auth.password_change(
-            request=request, user=user, new_password=form.cleaned_data["new_password1"]
-        )
+        logins.password_change(actor=user, new_password=form.cleaned_data["new_password1"])
+        # This session stays (its hash follows the new password); every other one ends.
+        update_session_auth_hash(request, user)
         messages.success(request, _("Your password has been changed."))
         return redirect("account:profile")
     return render(request, "account/password_change.html", {"form": form})
@@ -163,15 +173,14 @@ def password_change(request: HttpRequest) -> HttpResponse:
 @require_http_methods(["GET", "POST"])
 def two_factor_setup(request: HttpRequest) -> HttpResponse:
     """Enrolment: scan the QR code (or type the secret), then prove it with a current code."""
-    user: User = request.user  # type: ignore[assignment]
+    user = _user(request)
     if twofactor.has_two_factor(user):
         return render(request, "account/two_factor_setup.html", {"enrolled": True})
-    secret = twofactor.enrolment_secret(user)
+    secret = two_factor_secret_start(actor=user)
     form = CodeForm(request.POST or None)
     if form.is_valid():
-        if auth.two_factor_enrol_confirm(
-            request=request, user=user, code=form.cleaned_data["code"]
-        ):
+        if two_factor_enrol_confirm(actor=user, code=form.cleaned_data["code"]):
+            request.session.pop(SESSION_ENROL_REQUIRED, None)
             messages.success(request, _("Two-factor login is now on for your account."))
             return redirect(settings.LOGIN_REDIRECT_URL)
         form.add_error("code", _("The code is wrong. Check that your phone's clock is right."))

@@ -19,7 +19,7 @@ def menu_for(request: HttpRequest, group: str = "main") -> list[dict[str, object
         return []
     roles = user.held_roles()
     current = request.resolver_match.view_name if request.resolver_match else ""
-    items = []
+    items: list[dict[str, object]] = []
     for entry in menu_entries(group):
         name = entry.url_name
         if roles & allowed_roles(name):

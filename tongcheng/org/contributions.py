@@ -61,6 +61,11 @@ def allowed_roles(view_name: str) -> frozenset[Role]:
     return frozenset()
 
 
+def may_open(user: Any, view_name: str) -> bool:
+    """Whether one of the roles the user holds may open `view_name` (to offer a link to it)."""
+    return bool(user.held_roles() & allowed_roles(view_name))
+
+
 @cache
 def menu_entries(group: str = "main") -> tuple[MenuEntry, ...]:
     """The menu entries of one group, from every app, in their declared order."""

@@ -1,4 +1,4 @@
-"""Forms of the org pages. They parse and shape input; the rules live in services.py."""
+"""Forms of the org pages. They parse and shape input; the rules live in tongcheng.org.actions."""
 
 from __future__ import annotations
 
@@ -43,7 +43,7 @@ class RolloutForm(BootstrapMixin, forms.Form):
         return data
 
 
-class ServicePointForm(BootstrapMixin, forms.ModelForm):
+class ServicePointForm(BootstrapMixin, forms.ModelForm[ServicePoint]):
     class Meta:
         model = ServicePoint
         fields = ["name", "address", "phone", "hours", "opened_on"]
@@ -149,7 +149,7 @@ class UserCreateForm(MembershipForm):
         return password
 
 
-class UserEditForm(BootstrapMixin, forms.ModelForm):
+class UserEditForm(BootstrapMixin, forms.ModelForm[User]):
     class Meta:
         model = User
         fields = ["display_name"]

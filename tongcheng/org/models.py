@@ -1,4 +1,9 @@
-"""Jurisdictions, member units, the leading group, service points, reference lists, accounts."""
+"""Jurisdictions, member units, the leading group, service points, reference lists, accounts.
+
+Long because the models of one app sit in one module, as Django expects, and these reference
+each other (a membership joins an account, an area and a member unit; every `visible_to` takes
+the account): split, the modules would import each other. The classes are mostly field lists.
+"""
 
 from __future__ import annotations
 
@@ -6,6 +11,7 @@ import secrets
 from datetime import date
 from typing import TYPE_CHECKING
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.db import models
 from django.db.models import Q
@@ -430,8 +436,6 @@ class ApiTokenQuerySet(models.QuerySet["ApiToken"]):
 
         A demo account's token works only where demo accounts may log in (DEBUG).
         """
-        from django.conf import settings
-
         tokens = self.filter(revoked=False, expires_at__gt=timezone.now(), user__is_active=True)
         if not settings.DEMO_ACCOUNTS_ALLOWED:
             tokens = tokens.filter(user__is_demo=False)

@@ -1,4 +1,4 @@
-"""Password policy (SECURITY.md): ≥ 12 characters, 3 character classes, no common or context words.
+"""Password policy: ≥ 12 characters, 3 character classes, no common or context words.
 
 The length and Django's common-password list are configured in settings.AUTH_PASSWORD_VALIDATORS;
 this module adds the character-class rule and a list of words that are common in China or that

@@ -1,4 +1,7 @@
-"""TOTP two-factor authentication (RFC 6238): who needs it, enrolment secrets, verification."""
+"""TOTP two-factor authentication (RFC 6238): who needs it, secrets, codes. Writes nothing.
+
+Storing a secret and using up a code's time step are writes of tongcheng.org.actions.two_factor.
+"""
 
 from __future__ import annotations
 
@@ -31,11 +34,9 @@ def new_secret() -> str:
     return pyotp.random_base32()
 
 
-def store_secret(user: User, secret: str, *, confirmed: bool) -> None:
-    user.totp_secret = crypto.encrypt(secret, context=_CONTEXT)
-    user.totp_confirmed_at = timezone.now() if confirmed else None
-    user.totp_last_step = 0
-    user.save(update_fields=["totp_secret", "totp_confirmed_at", "totp_last_step"])
+def sealed(secret: str) -> str:
+    """The secret as the account stores it (encrypted)."""
+    return crypto.encrypt(secret, context=_CONTEXT)
 
 
 def secret_of(user: User) -> str:
@@ -51,42 +52,26 @@ def qr_svg(uri: str) -> str:
     return segno.make(uri, error="m").svg_inline(scale=5, dark="#1b1f24")
 
 
-def verify(user: User, code: str, *, secret: str | None = None) -> bool:
-    """Check a 6-digit code (±1 step of clock drift) and refuse a code already used."""
+def matching_step(user: User, code: str) -> int | None:
+    """The time step a 6-digit code belongs to (±1 step of clock drift), if not used already.
+
+    A step at or before the account's last used one is refused: a code works once.
+    """
     code = "".join(ch for ch in code if ch.isdigit())
     if len(code) != 6:
-        return False
-    totp = pyotp.TOTP(secret or secret_of(user))
+        return None
+    totp = pyotp.TOTP(secret_of(user))
     now = timezone.now()
     for drift in (0, -1, 1):
-        step = totp.timecode(now) + drift
+        step = int(totp.timecode(now)) + drift
         if totp.generate_otp(step) == code:
-            if step <= user.totp_last_step:
-                return False
-            user.totp_last_step = step
-            user.save(update_fields=["totp_last_step"])
-            return True
-    return False
+            return step if step > user.totp_last_step else None
+    return None
 
 
 def current_code(secret: str) -> str:
     """The code an authenticator shows now (demo helper and tests)."""
     return pyotp.TOTP(secret).now()
-
-
-def enrolment_secret(user: User) -> str:
-    """The secret being enrolled: the stored unconfirmed one, or a new one (stored, unconfirmed).
-
-    Kept on the account, encrypted, rather than in the session, so that reloading the page or
-    scanning on a second device shows the same code until it is confirmed.
-    """
-    if has_two_factor(user):
-        raise ValueError("the account already has a confirmed second factor")
-    if user.totp_secret:
-        return secret_of(user)
-    secret = new_secret()
-    store_secret(user, secret, confirmed=False)
-    return secret
 
 
 def grouped(secret: str) -> str:

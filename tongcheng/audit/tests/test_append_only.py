@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 from django.db import DatabaseError, connection, transaction
+from django.utils import translation
 
 from tongcheng.audit.models import AuditEvent, AuditImmutableError
 from tongcheng.audit.services import Actor, audit_record
@@ -51,8 +52,6 @@ def test_it_refuses_raw_sql_update_and_delete_on_postgresql(event: AuditEvent) -
 
 
 def test_it_labels_actions_for_people_and_keeps_unknown_codes() -> None:
-    from django.utils import translation
-
     with translation.override("en"):
         assert AuditEvent(action="login.success").action_label == "Logged in"
         assert AuditEvent(action="deny:org:area_detail").action_label == "Access denied"

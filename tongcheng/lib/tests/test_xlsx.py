@@ -1,4 +1,4 @@
-"""Safe opening of uploaded workbooks: limits and refusals of SECURITY.md, and reading rows."""
+"""Safe opening of uploaded workbooks: its limits and refusals, and reading rows."""
 
 from __future__ import annotations
 

@@ -11,7 +11,7 @@ from django.utils import timezone
 
 from tongcheng.audit.models import AuditEvent
 from tongcheng.audit.services import Actor
-from tongcheng.org.auth import api_token_create
+from tongcheng.org.actions.tokens import api_token_create
 from tongcheng.org.models import ApiToken, User
 
 pytestmark = pytest.mark.django_db
@@ -21,7 +21,7 @@ ME = reverse("api:me")
 
 def token_for(username: str, days: int = 90) -> str:
     user = User.objects.get(username=username)
-    _api_token, token = api_token_create(user=user, name="test", days=days, actor=Actor.system())
+    _api_token, token = api_token_create(actor=Actor.system(), account=user, name="test", days=days)
     return token
 
 

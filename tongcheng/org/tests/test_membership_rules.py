@@ -8,17 +8,15 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.utils import translation
 
-from tongcheng.audit.services import Actor
 from tongcheng.lib.roles import Role
+from tongcheng.org.actions.accounts import membership_grant
 from tongcheng.org.models import Area, User
-from tongcheng.org.services import membership_grant
 
 
 def grant(actor: User, user: User, role: Role, code: str) -> None:
     membership_grant(
         actor=actor,
-        audit_as=Actor.system("test"),
-        user=user,
+        account=user,
         role=role,
         area=Area.objects.get(code=code),
     )

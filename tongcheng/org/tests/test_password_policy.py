@@ -1,4 +1,4 @@
-"""The password policy of settings.AUTH_PASSWORD_VALIDATORS (SECURITY.md)."""
+"""The password policy of settings.AUTH_PASSWORD_VALIDATORS."""
 
 from __future__ import annotations
 

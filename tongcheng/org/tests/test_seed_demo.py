@@ -13,11 +13,8 @@ from django.core.management import CommandError, call_command
 from tongcheng.audit.models import AuditEvent
 from tongcheng.lib.roles import Role
 from tongcheng.org import twofactor
-from tongcheng.org.management.commands.seed_demo import (
-    ACCOUNTS,
-    DEMO_PASSWORD,
-    demo_totp_secret,
-)
+from tongcheng.org.actions.two_factor import two_factor_store_secret
+from tongcheng.org.demo import ACCOUNTS, DEMO_PASSWORD, demo_totp_secret
 from tongcheng.org.models import LeadingGroupPosition, Membership, User
 
 # The people named in the plan: demo data must never use their names.
@@ -186,7 +183,9 @@ def test_it_prints_the_current_code_of_a_demo_account() -> None:
 
 def test_it_refuses_the_code_of_a_real_account(cast: Any) -> None:
     district = cast.district
-    twofactor.store_secret(district, twofactor.new_secret(), confirmed=True)
+    two_factor_store_secret(
+        actor=district, account=district, secret=twofactor.new_secret(), confirmed=True
+    )
     with pytest.raises(CommandError, match="No demo account"):
         call_command("totp_code", "district", stdout=StringIO())
 

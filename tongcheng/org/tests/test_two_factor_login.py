@@ -14,7 +14,7 @@ from django.utils import timezone
 
 from tongcheng.audit.models import AuditEvent
 from tongcheng.lib.roles import Role
-from tongcheng.org import twofactor
+from tongcheng.org.actions.two_factor import two_factor_store_secret
 from tongcheng.org.middleware import SESSION_PENDING_USER
 from tongcheng.org.models import LoginThrottle, Membership, User
 
@@ -35,7 +35,7 @@ def user(cast) -> User:  # type: ignore[no-untyped-def]
     user.set_password(PASSWORD)
     user.save()
     Membership.objects.create(user=user, role=Role.DISTRICT_OFFICE, area=cast.areas["district"])
-    twofactor.store_secret(user, SECRET, confirmed=True)
+    two_factor_store_secret(actor=user, account=user, secret=SECRET, confirmed=True)
     return user
 
 

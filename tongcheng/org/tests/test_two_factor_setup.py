@@ -9,6 +9,7 @@ from django.urls import reverse
 
 from tongcheng.audit.models import AuditEvent
 from tongcheng.org import twofactor
+from tongcheng.org.actions.two_factor import two_factor_store_secret
 from tongcheng.org.middleware import SESSION_ENROL_REQUIRED
 from tongcheng.org.models import User
 
@@ -69,7 +70,7 @@ def test_it_refuses_a_wrong_code(cast) -> None:  # type: ignore[no-untyped-def]
 
 def test_it_does_not_replace_a_confirmed_secret(cast) -> None:  # type: ignore[no-untyped-def]
     user = cast.street
-    twofactor.store_secret(user, pyotp.random_base32(), confirmed=True)
+    two_factor_store_secret(actor=user, account=user, secret=pyotp.random_base32(), confirmed=True)
     before = User.objects.get(pk=user.pk).totp_secret
     response = cast.client("street").get(reverse("account:two_factor_setup"))
     assert response.status_code == 200

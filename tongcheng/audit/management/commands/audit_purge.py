@@ -1,6 +1,6 @@
 """Delete audit events past the retention period: `manage.py audit_purge --older-than-days N`.
 
-The trail is kept at least three years (SECURITY.md; the Cybersecurity Law asks six months), so
+The trail is kept at least three years (the Cybersecurity Law asks six months; we keep more), so
 the command refuses anything shorter. This is the only deletion the audit table allows: on
 PostgreSQL the append-only trigger lets a DELETE through only in a transaction that has set
 `tongcheng.audit_purge` (migration audit/0002), and the model refuses deletes everywhere else.
@@ -9,7 +9,7 @@ The purge itself is recorded as one audit event with the number of events delete
 
 from __future__ import annotations
 
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
@@ -39,7 +39,7 @@ class Command(BaseCommand):
 
 
 @transaction.atomic
-def purge(*, cutoff: Any, days: int) -> int:
+def purge(*, cutoff: datetime, days: int) -> int:
     table = connection.ops.quote_name(AuditEvent._meta.db_table)
     with connection.cursor() as cursor:
         if connection.vendor == "postgresql":
@@ -47,7 +47,7 @@ def purge(*, cutoff: Any, days: int) -> int:
             cursor.execute("SET LOCAL tongcheng.audit_purge = 'on'")
         # Raw SQL on purpose: AuditEvent's manager refuses deletes (the trail is append-only).
         cursor.execute(f"DELETE FROM {table} WHERE at < %s", [cutoff])  # noqa: S608
-        deleted = cursor.rowcount
+        deleted = int(cursor.rowcount)
         if connection.vendor == "postgresql":
             cursor.execute("SET LOCAL tongcheng.audit_purge = 'off'")
     audit_record(

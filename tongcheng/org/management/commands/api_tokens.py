@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tongcheng.audit.services import Actor
-from tongcheng.org.auth import api_token_revoke
+from tongcheng.org.actions.tokens import api_token_revoke
 from tongcheng.org.models import ApiToken
 
 
@@ -25,7 +25,7 @@ class Command(BaseCommand):
             api_token = ApiToken.objects.filter(pk=revoke).first()
             if api_token is None:
                 raise CommandError(f"No API token with id {revoke}.")
-            api_token_revoke(api_token=api_token, actor=Actor.system("api_tokens"))
+            api_token_revoke(actor=Actor.system("api_tokens"), api_token=api_token)
             self.stdout.write(f"Revoked token {api_token.pk} ({api_token.prefix}…).")
             return
         tokens = ApiToken.objects.select_related("user").order_by("user__username", "-created_at")

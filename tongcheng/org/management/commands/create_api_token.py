@@ -7,7 +7,7 @@ from typing import Any
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tongcheng.audit.services import Actor
-from tongcheng.org.auth import api_token_create
+from tongcheng.org.actions.tokens import api_token_create
 from tongcheng.org.models import User
 
 MAX_DAYS = 366
@@ -31,7 +31,7 @@ class Command(BaseCommand):
         if user is None:
             raise CommandError(f"No active account named {username!r}.")
         api_token, token = api_token_create(
-            user=user, name=name, days=days, actor=Actor.system("create_api_token")
+            actor=Actor.system("create_api_token"), account=user, name=name, days=days
         )
         self.stdout.write(token)
         self.stderr.write(

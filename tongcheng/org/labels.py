@@ -1,0 +1,33 @@
+"""The words for org's audit action codes (registered with the trail by OrgConfig.ready)."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+ORG_ACTION_LABELS: dict[str, str | Promise] = {
+    "login.success": _("Logged in"),
+    "login.failure": _("Failed login"),
+    "login.locked": _("Login locked"),
+    "login.refused_demo": _("Demo account refused"),
+    "logout": _("Logged out"),
+    "session.expired": _("Session expired"),
+    "two_factor.enrol": _("Enrolled two-factor"),
+    "password.change": _("Changed password"),
+    "user.list": _("Viewed account list"),
+    "user.view": _("Viewed account"),
+    "user.create": _("Created account"),
+    "user.update": _("Edited account"),
+    "user.enable": _("Enabled account"),
+    "user.disable": _("Disabled account"),
+    "user.reset_two_factor": _("Reset two-factor"),
+    "membership.grant": _("Granted role"),
+    "membership.revoke": _("Removed role"),
+    "area.rollout_set": _("Set rollout stage"),
+    "area.rollout_clear": _("Cleared rollout stage"),
+    "service_point.create": _("Created service point"),
+    "service_point.update": _("Edited service point"),
+    "api_token.create": _("Created API token"),
+    "api_token.revoke": _("Revoked API token"),
+    "demo.seed": _("Loaded demo data"),
+}
