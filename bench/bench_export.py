@@ -1,9 +1,9 @@
-"""Export of 100,000 ledger rows vs writing the same rows with XlsxWriter alone (§10).
+"""Export of 100,000 ledger rows vs writing the same rows with XlsxWriter alone.
 
 floor  = XlsxWriter constant_memory writing 100,000 rows of the same 15 text cells (values
          prepared in memory beforehand, not timed);
-export = exporter.ledger_rows (values_list().iterator(), decryption, masking, neutralising)
-         → exporter.write_xlsx into a temporary file, as the export page does; CSV as well.
+export = ledger.export.ledger_rows (values_list().iterator(), decryption, masking, neutralising)
+         → ledger.export.write_xlsx into a temporary file, as the export page does; CSV as well.
 Target: export ≤ 1.5× the floor, peak memory ≤ 150 MB (VmHWM during the export, reset first;
 the figure is the whole process, Django included).
 
@@ -41,16 +41,17 @@ def _rss_mb(field: str) -> float:
 def _seed(rows: int) -> int:
     """Insert `rows` files with executemany (the importer's writer), as fast as possible."""
     from django.db import transaction
+    from django.utils import timezone
 
     from tongcheng.lib.idnumber import make_id_number
     from tongcheng.org.models import Area
-    from tongcheng.registry import importer
-    from tongcheng.registry.import_rows import new_file
-    from tongcheng.registry.services import id_number_hash, phone_hash
+    from tongcheng.registry.actions.bulk.write import Writer, allocate_ids, insert_persons, row_spec
+    from tongcheng.registry.identifiers import id_number_hash, phone_hash
+    from tongcheng.registry.ledger.rows import new_file
     from tongcheng.registry.validation import PersonInput
 
     community = Area.objects.get(code=COMMUNITY)
-    spec = importer._row_spec(community, None, importer.timezone.now())
+    spec = row_spec(community, None, timezone.now())
     new = []
     first = date(1960, 1, 1)
     for n in range(rows):
@@ -72,8 +73,8 @@ def _seed(rows: int) -> int:
         new.append(new_file(data, id_number_hash(data.id_number), phone_hash(data.phone), spec))
     # The import's own writer, as an imported ledger is stored.
     with transaction.atomic():
-        ids = importer._allocate_ids(len(new))
-        importer._insert_persons(new, ids, spec, importer._Writer())
+        ids = allocate_ids(len(new))
+        insert_persons(new, ids, spec, Writer())
     return len(ids)
 
 
@@ -81,7 +82,7 @@ def run() -> list[Row]:
     import xlsxwriter
     from django.db import connection
 
-    from tongcheng.registry import exporter
+    from tongcheng.registry.ledger import export as exporter
     from tongcheng.registry.models import Person
 
     started = time.perf_counter()

@@ -1,4 +1,4 @@
-"""Import of a generated 100,000-row ledger (15 columns, some messiness) vs the floor (§10).
+"""Import of a generated 100,000-row ledger (15 columns, some messiness) vs the floor.
 
 floor  = reading the same file with python-calamine + inserting the same rows with one
          executemany in one transaction. "The same rows" are the rows the import writes into
@@ -7,9 +7,9 @@ floor  = reading the same file with python-calamine + inserting the same rows wi
          engine's cost of what the import must write, which no importer of this schema can
          go below. Printed beside it, for reference: the same cell values as 15 text columns
          into a scratch table without indexes ("scratch floor").
-import = importer.read_ledger (safety checks, header detection) + importer.commit_import
+import = ledger.read.read_ledger (safety checks, header detection) + ledger.commit.commit_import
          (every row validated, encrypted, hashed, pinyin — in this process and helper
-         processes, registry/import_rows.py; persons, name keys and history rows written
+         processes, registry/ledger/helpers.py; persons, name keys and history rows written
          chunk by chunk in one transaction — COPY on PostgreSQL, executemany on SQLite; the
          dashboard summary; one audit event).
 Target: import ≤ 3× the floor, peak memory ≤ 500 MB, on SQLite and on PostgreSQL (a temporary
@@ -185,18 +185,20 @@ def _floor_in_table(path: Path, community: Any, user: Any, read: float) -> float
     from django.db import connection, transaction
     from django.utils import timezone
 
-    from tongcheng.registry import importer
-    from tongcheng.registry.import_rows import pinyin_row, process_rows
+    from tongcheng.registry.actions.bulk.write import allocate_ids, row_spec
+    from tongcheng.registry.ledger.read import read_ledger
+    from tongcheng.registry.ledger.rows import pinyin_row, process_rows
     from tongcheng.registry.models import Person
     from tongcheng.registry.validation import ReferenceCache
 
-    ledger = importer.read_ledger(path, file_name=path.name)
-    keys = [(k, i) for k, i in ledger.columns.items() if k in importer.PERSON_KEYS]
-    spec = importer._row_spec(community, user, timezone.now())
-    outcomes = process_rows(keys, ledger.rows, ReferenceCache.load(), timezone.localdate(), spec)
+    ledger = read_ledger(path, file_name=path.name)
+    spec = row_spec(community, user, timezone.now())
+    outcomes = process_rows(
+        ledger.person_keys(), ledger.rows, ReferenceCache.load(), timezone.localdate(), spec
+    )
     del ledger
     with transaction.atomic():
-        ids = importer._allocate_ids(len(outcomes))
+        ids = allocate_ids(len(outcomes))
     rows = [
         [pk, *pinyin_row(o.new.row, spec)] for o, pk in zip(outcomes, ids, strict=True) if o.new
     ]
@@ -218,10 +220,11 @@ def _floor_in_table(path: Path, community: Any, user: Any, read: float) -> float
 def measure(path: Path, label: str) -> list[Row]:
     from django.db import connection
 
-    from tongcheng.audit.services import Actor
     from tongcheng.lib.roles import Role
     from tongcheng.org.models import Area, Membership, User
-    from tongcheng.registry import importer
+    from tongcheng.registry.actions.bulk.commit import commit_import
+    from tongcheng.registry.ledger.plan import plan_import
+    from tongcheng.registry.ledger.read import read_ledger
     from tongcheng.registry.models import NameKey, Person, PersonChange
 
     community = Area.objects.get(code=COMMUNITY)
@@ -230,8 +233,8 @@ def measure(path: Path, label: str) -> list[Row]:
     floor, read, _insert = _floor(path)
 
     started = time.perf_counter()
-    ledger = importer.read_ledger(path, file_name=path.name)
-    plan = importer.plan_import(ledger, community)
+    ledger = read_ledger(path, file_name=path.name)
+    plan = plan_import(ledger, community)
     dry_run = time.perf_counter() - started
     errors = plan.error_count
     del plan, ledger
@@ -240,10 +243,8 @@ def measure(path: Path, label: str) -> list[Row]:
     before = _rss_mb()
     with _HelperWatch() as helpers:
         started = time.perf_counter()
-        ledger = importer.read_ledger(path, file_name=path.name)
-        result = importer.commit_import(
-            ledger, community, user=user, audit_as=Actor.system("bench")
-        )
+        ledger = read_ledger(path, file_name=path.name)
+        result = commit_import(ledger, community, actor=user)
         total = time.perf_counter() - started
     peak = _peak_mb()
     created = Person.objects.filter(area_code=COMMUNITY).count()
@@ -313,7 +314,7 @@ class _HelperWatch:
                     fields = dict(line.split(":", 1) for line in text.splitlines() if ":" in line)
                     if fields.get("PPid", "").strip() != me:
                         continue
-                    if "import_helper_main" not in (status.parent / "cmdline").read_text():
+                    if "ledger.helper_main" not in (status.parent / "cmdline").read_text():
                         continue
                     pid = status.parent.name
                     self.peaks[pid] = max(self.peaks.get(pid, 0), int(fields["VmHWM"].split()[0]))

@@ -1,4 +1,4 @@
-"""The ledger list page and the registry dashboard at 1,000,000 files (issue 3 §10): p95 ≤ 100 ms
+"""The ledger list page and the registry dashboard at 1,000,000 files: p95 ≤ 100 ms
 for the list, ≤ 300 ms for the dashboard, query count independent of size.
 
 Each measurement runs in a child process on its own database (see bench_search.py: SQLite
@@ -112,9 +112,9 @@ def _fallback_getter(user: Any, params: dict[str, str]) -> Any:
 
     from tongcheng.lib.masking import mask_id_number, mask_phone
     from tongcheng.org.models import User
+    from tongcheng.registry.identifiers import decrypt
     from tongcheng.registry.models import Person
     from tongcheng.registry.search import search_persons
-    from tongcheng.registry.services import decrypt_field
 
     template = engines["django"].from_string(FALLBACK_TEMPLATE)
     page = int(params.get("page", "1"))
@@ -133,8 +133,8 @@ def _fallback_getter(user: Any, params: dict[str, str]) -> Any:
             (
                 p,
                 {
-                    "id_number": mask_id_number(decrypt_field(p, "id_number")),
-                    "phone": mask_phone(decrypt_field(p, "phone")),
+                    "id_number": mask_id_number(decrypt(p, "id_number")),
+                    "phone": mask_phone(decrypt(p, "phone")),
                 },
             )
             for p in persons
@@ -158,8 +158,8 @@ def _ensure_summary(engine: str, size: int) -> None:
     """Rebuild the dashboard summary when the raw-generated files are not all in it."""
     from django.db.models import Sum
 
-    from tongcheng.registry.models import AreaSummary, Person
     from tongcheng.registry.actions.summary import summary_rebuild
+    from tongcheng.registry.models import AreaSummary, Person
 
     summed = AreaSummary.objects.filter(dimension="total").aggregate(n=Sum("count"))["n"] or 0
     if summed == Person.objects.count():

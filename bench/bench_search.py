@@ -1,4 +1,4 @@
-"""Search over a million files (issue 3 §10): p50/p95 per kind of query, SQLite and PostgreSQL.
+"""Search over a million files: p50/p95 per kind of query, SQLite and PostgreSQL.
 
 `run()` (called by bench/run.py) starts one child process per engine, each with its own
 database: SQLite in a cached file under bench/data/ (generated once per size, reused after:

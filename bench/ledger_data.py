@@ -35,8 +35,9 @@ from tongcheng.lib import crypto
 from tongcheng.lib.idnumber import make_id_number
 from tongcheng.lib.pinyin import name_initials, name_pinyin
 from tongcheng.org.models import Area, Ethnicity, Region
+from tongcheng.registry.columns import name_keys
+from tongcheng.registry.identifiers import CONTEXT
 from tongcheng.registry.models import NameKey, Person
-from tongcheng.registry.services import CONTEXT, name_keys
 
 SEED = 20140305
 LUZHOU = "140403"

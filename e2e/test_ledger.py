@@ -1,4 +1,4 @@
-"""The ledger on a phone, as a community officer works it (issue 3, §11): search, register a
+"""The ledger on a phone, as a community officer works it: search, register a
 person, be sent to the existing file on a second try, record a visit, import a small Excel
 ledger with an error, fix it, import it, export the ledger. Screenshots of every step are
 kept as artifacts/screenshots/ledger-*.png.

@@ -79,6 +79,7 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "django.contrib.staticfiles",
     "ninja",
+    "django_tasks_db",
     "tongcheng.lib",
     "tongcheng.audit",
     "tongcheng.org",
@@ -162,7 +163,7 @@ AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "tongcheng.org.passwords.ContextWordValidator"},
 ]
 
-# Login lockout, sessions and two-factor (SECURITY.md), each overridable from the environment.
+# Login lockout, sessions and two-factor (docs/security.md), each overridable from the environment.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30"))
 SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
@@ -252,18 +253,21 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 
-# The ledger: "show full number" (ID number and phone) per user per day (SECURITY.md).
+# The ledger: "show full number" (ID number and phone) per user per day (docs/security.md).
 REVEAL_LIMIT_PER_DAY = int(os.environ.get("REVEAL_LIMIT_PER_DAY", "50"))
 
-# How large ledger imports run: "thread" (a background thread of the web process; development
-# and single-process servers) or "command" (one `manage.py run_imports` worker; production).
-IMPORT_WORKER = os.environ.get("IMPORT_WORKER", "thread")
+# Background work (large ledger imports) goes through Django's task framework. The database
+# backend keeps the queue in this database: a task is written in the same transaction as the
+# import job it works on (both or neither), and `manage.py db_worker` runs it (`make run` starts
+# one beside the server; docs/deploy.md). The tests use this backend too and run the worker.
+TASKS = {"default": {"BACKEND": "django_tasks_db.DatabaseBackend", "QUEUES": ["default"]}}
 # Ledgers of IMPORT_HELPER_ROWS rows and more are checked and encrypted by this process and
-# IMPORT_HELPERS helper processes together (registry/import_rows.py): by default one helper
+# IMPORT_HELPERS helper processes together (registry/ledger/helpers.py): by default one helper
 # per further core, at most three; 0 keeps every import in one process.
 IMPORT_HELPERS = int(
     os.environ.get("IMPORT_HELPERS", str(max(0, min(3, (os.cpu_count() or 1) - 1))))
 )
 IMPORT_HELPER_ROWS = int(os.environ.get("IMPORT_HELPER_ROWS", "10000"))
-# 三必清: a file not verified by a visit for this many months is due for one (issue 3 §2).
+# 三必清: a file not verified by a visit for this many months is due for one (the city's
+# implementation plan asks for regular door-to-door checks).
 VISIT_DUE_MONTHS = int(os.environ.get("VISIT_DUE_MONTHS", "6"))

@@ -1,4 +1,9 @@
-"""Access helpers of the ledger: the one way a view fetches a file, visit, movement or import."""
+"""Access helpers of the ledger: the one way a view fetches a file, visit, movement or import.
+
+Each fetches through the model's `visible_to` (out of scope → NotInScope, 404, the same answer
+as "does not exist") and, for a write, asks org.access.may_write for the object's community
+(a read-only role → ReadOnly, 403). Both are audited by the policy middleware.
+"""
 
 from __future__ import annotations
 
@@ -8,8 +13,9 @@ from tongcheng.org.models import User
 from tongcheng.registry.models import DuplicateCandidate, ImportJob, Movement, Person
 
 
-def _writable(user: User, area_code: str) -> bool:
-    return may_write(user, area_code, AREA_ROLES)
+def may_change_file(user: User, person: Person) -> bool:
+    """Whether the user may change this file (offer the edit, visit and movement buttons)."""
+    return may_write(user, person.area_code, AREA_ROLES)
 
 
 def get_person_for_user(user: User, pk: int, write: bool = False) -> Person:
@@ -22,7 +28,7 @@ def get_person_for_user(user: User, pk: int, write: bool = False) -> Person:
     )
     if person is None:
         raise NotInScope("person", pk)
-    if write and not _writable(user, person.area_code):
+    if write and not may_change_file(user, person):
         raise ReadOnly("person", pk)
     return person
 
@@ -34,35 +40,36 @@ def get_incoming_transfer_for_user(user: User, pk: int) -> Movement:
     transfer itself (name, origin community, date) is shown to the receiving side.
     """
     movement = (
-        Movement.objects.filter(pk=pk, kind=Movement.Kind.TRANSFER, state=Movement.State.PENDING)
+        Movement.objects.incoming_for(user)
+        .filter(pk=pk)
         .select_related("person", "from_area", "to_area")
         .first()
     )
-    if movement is None or movement.to_area is None or not _writable(user, movement.to_area.code):
+    if movement is None:
         raise NotInScope("movement", pk)
     return movement
 
 
 def get_duplicate_for_user(user: User, pk: int, write: bool = False) -> DuplicateCandidate:
     """A review-queue entry whose two files are both inside the user's scope."""
-    visible = Person.objects.visible_to(user)
     candidate = (
-        DuplicateCandidate.objects.filter(pk=pk, person__in=visible, other__in=visible)
+        DuplicateCandidate.objects.visible_to(user)
+        .filter(pk=pk)
         .select_related("person", "other")
         .first()
     )
     if candidate is None:
         raise NotInScope("duplicate", pk)
     if write and not (
-        _writable(user, candidate.person.area_code) and _writable(user, candidate.other.area_code)
+        may_change_file(user, candidate.person) and may_change_file(user, candidate.other)
     ):
         raise ReadOnly("duplicate", pk)
     return candidate
 
 
 def get_import_for_user(user: User, pk: int, write: bool = False) -> ImportJob:
-    """An import into a community inside the user's writable scope."""
-    job = ImportJob.objects.filter(pk=pk).select_related("community").first()
-    if job is None or not _writable(user, job.area_code):
+    """An import into a community inside the user's writable scope (no one else sees it)."""
+    job = ImportJob.objects.visible_to(user).filter(pk=pk).select_related("community").first()
+    if job is None:
         raise NotInScope("import", pk)
     return job

@@ -1,6 +1,12 @@
 from django.apps import AppConfig
 
+from tongcheng.audit.labels import register_action_labels
+from tongcheng.registry.labels import REGISTRY_ACTION_LABELS
+
 
 class RegistryConfig(AppConfig):
     name = "tongcheng.registry"
     label = "registry"
+
+    def ready(self) -> None:
+        register_action_labels(REGISTRY_ACTION_LABELS)

@@ -3,7 +3,13 @@
 Personal identifiers are never stored in clear: the ID number, phone and exact address are
 encrypted (tongcheng.lib.crypto), with a keyed hash for exact lookup and the last 4 characters
 for suffix search. Every file belongs to one community (`community`, with its code copied to
-`area_code` so that scoping is one indexed prefix match).
+`area_code` so that scoping is one indexed range: scope.py).
+
+Long because one module holds the ledger's schema: the file and every row that belongs to it
+(household, consents, visits, movements, history, name keys, duplicates, merges, imports, the
+dashboard summary), each with its QuerySet vocabulary. Split, the modules would import each
+other for their foreign keys and querysets; read together, the relations and constraints are
+one page.
 """
 
 from __future__ import annotations
@@ -19,33 +25,12 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
-from tongcheng.lib.roles import AREA_ROLES
+from tongcheng.lib.areacodes import subtree_q
 from tongcheng.org.models import Area, Ethnicity, Region
-from tongcheng.registry import rules
+from tongcheng.registry import rules, scope
 
 if TYPE_CHECKING:
     from tongcheng.org.models import User
-
-
-def area_prefix_q(prefixes: list[str], field: str = "area_code") -> Q:
-    """Rows whose area code starts with any prefix (an empty list matches nothing)."""
-    condition = Q(pk__in=[])
-    for prefix in prefixes:
-        condition |= Q(**{f"{field}__startswith": prefix})
-    return condition
-
-
-def area_range_q(prefixes: Iterable[str], field: str = "area_code") -> Q:
-    """Codes starting with any prefix, as index ranges (codes are digits; ':' follows '9').
-
-    The same rows as area_prefix_q, but as ranges a plain B-tree serves on both engines:
-    SQLite's LIKE is case-insensitive and PostgreSQL's LIKE under a non-C collation cannot
-    use the index, so a community's 1,400 files would be found by walking the whole table.
-    """
-    condition = Q(pk__in=[])
-    for prefix in prefixes:
-        condition |= Q(**{f"{field}__gte": prefix, f"{field}__lt": f"{prefix}:"})
-    return condition
 
 
 class Occupation(models.TextChoices):
@@ -62,36 +47,26 @@ class Occupation(models.TextChoices):
 
 class PersonQuerySet(models.QuerySet["Person"]):
     def visible_to(self, user: User) -> PersonQuerySet:
-        """Files inside the area subtree of the user's record-reading memberships.
-
-        Only AREA_ROLES see files by area (city office, district office, street section,
-        community centre, inspector). Liaisons, volunteers and operators reach a file through
-        the cases dispatched to them, later; leaders and administrators never see files.
-        """
-        return self.filter(area_prefix_q(user.scope_prefixes(AREA_ROLES)))
+        """Files inside the area subtree of the user's record-reading memberships (scope.py)."""
+        return self.filter(scope.persons_q(user))
 
     def active(self) -> PersonQuerySet:
         return self.filter(status=Person.Status.ACTIVE)
 
     def in_area(self, area: Area) -> PersonQuerySet:
-        return self.filter(area_range_q([area.prefix]))
+        return self.filter(subtree_q([area.prefix]))
 
     def with_gaps(self) -> PersonQuerySet:
         """Files where origin, address or occupation (三必清) is not known."""
-        return self.filter(
-            Q(origin_region__isnull=True, origin_text="") | Q(address_enc="") | Q(occupation="")
-        )
+        return self.filter(rules.gaps_q())
+
+    def all_known(self) -> PersonQuerySet:
+        """Files where origin, address and occupation (三必清) are all known."""
+        return self.filter(rules.all_known_q())
 
     def unverified_since(self, cutoff: date) -> PersonQuerySet:
         """Files where any of the three was not verified by a visit since `cutoff`."""
-        return self.filter(
-            Q(origin_verified_on__isnull=True)
-            | Q(origin_verified_on__lt=cutoff)
-            | Q(address_verified_on__isnull=True)
-            | Q(address_verified_on__lt=cutoff)
-            | Q(occupation_verified_on__isnull=True)
-            | Q(occupation_verified_on__lt=cutoff)
-        )
+        return self.filter(rules.unverified_q(cutoff))
 
     def permit_expiring(self, within_days: int = 30, today: date | None = None) -> PersonQuerySet:
         start = today or timezone.localdate()
@@ -214,12 +189,16 @@ class Person(models.Model):
         return self.name
 
     def three_clear(self) -> dict[str, bool]:
-        """三必清: whether origin, address and occupation are each known."""
-        return {
-            "origin": bool(self.origin_region_id or self.origin_text),
-            "address": bool(self.address_enc),
-            "occupation": bool(self.occupation),
-        }
+        """三必清: whether origin, address and occupation are each known (rules.known_facts)."""
+        return rules.known_facts(vars(self))
+
+
+class PersonRowQuerySet[M: models.Model](models.QuerySet[M]):
+    """Rows that belong to one file (household, consents, history, name keys, merges)."""
+
+    def visible_to(self, user: User) -> PersonRowQuerySet[M]:
+        """The rows of the files the user sees (scope.py)."""
+        return self.filter(scope.of_visible_person_q(user))
 
 
 class HouseholdMember(models.Model):
@@ -237,6 +216,8 @@ class HouseholdMember(models.Model):
     relation = models.CharField(_("relation"), max_length=12, choices=Relation.choices)
     birth_date = models.DateField(_("birth date"), null=True, blank=True)
     school = models.CharField(_("school"), max_length=128, blank=True)
+
+    objects = PersonRowQuerySet["HouseholdMember"].as_manager()
 
     class Meta:
         ordering = ["person_id", "birth_date", "id"]
@@ -262,6 +243,8 @@ class Consent(models.Model):
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
     )
 
+    objects = PersonRowQuerySet["Consent"].as_manager()
+
     class Meta:
         ordering = ["person_id", "kind", "-given_on"]
         verbose_name = _("consent")
@@ -276,6 +259,12 @@ class Consent(models.Model):
 
     def __str__(self) -> str:
         return self.get_kind_display()
+
+
+class VisitQuerySet(models.QuerySet["Visit"]):
+    def visible_to(self, user: User) -> VisitQuerySet:
+        """Visits of the files the user sees (a visit carries its file's community code)."""
+        return self.filter(scope.persons_q(user))
 
 
 class Visit(models.Model):
@@ -300,6 +289,8 @@ class Visit(models.Model):
     notes = models.TextField(_("notes"), blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    objects = VisitQuerySet.as_manager()
+
     class Meta:
         ordering = ["-visited_on", "-id"]
         verbose_name = _("visit")
@@ -307,6 +298,23 @@ class Visit(models.Model):
 
     def __str__(self) -> str:
         return f"{self.visited_on} {self.get_outcome_display()}"
+
+
+class MovementQuerySet(models.QuerySet["Movement"]):
+    def visible_to(self, user: User) -> MovementQuerySet:
+        """Movements of the files the user sees, and transfers to or from its area (scope.py)."""
+        return self.filter(scope.movements_q(user))
+
+    def pending_transfers(self) -> MovementQuerySet:
+        return self.filter(kind=Movement.Kind.TRANSFER, state=Movement.State.PENDING)
+
+    def incoming_for(self, user: User) -> MovementQuerySet:
+        """Pending transfers into a community where the user may write: theirs to decide."""
+        return self.pending_transfers().filter(scope.incoming_transfers_q(user))
+
+    def outgoing_for(self, user: User) -> MovementQuerySet:
+        """Transfers out of a community where the user may write (any state)."""
+        return self.filter(kind=Movement.Kind.TRANSFER).filter(scope.outgoing_transfers_q(user))
 
 
 class Movement(models.Model):
@@ -340,6 +348,8 @@ class Movement(models.Model):
     decided_at = models.DateTimeField(null=True, blank=True)
     created_at = models.DateTimeField(default=timezone.now, editable=False)
 
+    objects = MovementQuerySet.as_manager()
+
     class Meta:
         ordering = ["-moved_on", "-id"]
         verbose_name = _("movement")
@@ -368,6 +378,8 @@ class PersonChange(models.Model):
     fields = models.JSONField(default=list, blank=True)
     note = models.CharField(max_length=255, blank=True)
 
+    objects = PersonRowQuerySet["PersonChange"].as_manager()
+
     class Meta:
         ordering = ["-at", "-id"]
         verbose_name = _("file change")
@@ -380,7 +392,7 @@ class PersonChange(models.Model):
 class NameKey(models.Model):
     """1- to 3-character pieces of names, so that short Chinese queries use an index.
 
-    Trigram indexes cannot serve 1–2 character queries (PERFORMANCE.md); these rows can.
+    Trigram indexes cannot serve 1–2 character queries (docs/performance.md); these rows can.
     """
 
     # The primary key (key, person) is the search index itself: no id column, no second
@@ -393,8 +405,19 @@ class NameKey(models.Model):
     key = models.CharField(max_length=3)
     person = models.ForeignKey(Person, models.CASCADE, related_name="+", db_constraint=False)
 
+    objects = PersonRowQuerySet["NameKey"].as_manager()
+
     def __str__(self) -> str:
         return self.key
+
+
+class DuplicateCandidateQuerySet(models.QuerySet["DuplicateCandidate"]):
+    def visible_to(self, user: User) -> DuplicateCandidateQuerySet:
+        """Pairs whose two files the user both sees (scope.py)."""
+        return self.filter(scope.duplicates_q(user))
+
+    def open(self) -> DuplicateCandidateQuerySet:
+        return self.filter(state=DuplicateCandidate.State.OPEN)
 
 
 class DuplicateCandidate(models.Model):
@@ -421,6 +444,8 @@ class DuplicateCandidate(models.Model):
     )
     resolved_at = models.DateTimeField(null=True, blank=True)
 
+    objects = DuplicateCandidateQuerySet.as_manager()
+
     class Meta:
         ordering = ["-found_at", "-id"]
         verbose_name = _("possible duplicate")
@@ -435,6 +460,12 @@ class DuplicateCandidate(models.Model):
         return f"{self.person_id} ~ {self.other_id}"
 
 
+class PersonMergeQuerySet(models.QuerySet["PersonMerge"]):
+    def visible_to(self, user: User) -> PersonMergeQuerySet:
+        """Merges into the files the user sees."""
+        return self.filter(scope.persons_q(user, "kept__area_code"))
+
+
 class PersonMerge(models.Model):
     """The record of a merge: which file was folded into which, and which fields it gave."""
 
@@ -444,6 +475,8 @@ class PersonMerge(models.Model):
     merged_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, related_name="+")
     merged_at = models.DateTimeField(default=timezone.now)
 
+    objects = PersonMergeQuerySet.as_manager()
+
     class Meta:
         ordering = ["-merged_at"]
         verbose_name = _("merge")
@@ -451,6 +484,12 @@ class PersonMerge(models.Model):
 
     def __str__(self) -> str:
         return f"{self.merged_person_id} → {self.kept_id}"
+
+
+class ImportJobQuerySet(models.QuerySet["ImportJob"]):
+    def visible_to(self, user: User) -> ImportJobQuerySet:
+        """Uploads into communities where the user may write (scope.py)."""
+        return self.filter(scope.imports_q(user))
 
 
 class ImportJob(models.Model):
@@ -481,6 +520,8 @@ class ImportJob(models.Model):
     created_at = models.DateTimeField(default=timezone.now)
     finished_at = models.DateTimeField(null=True, blank=True)
 
+    objects = ImportJobQuerySet.as_manager()
+
     class Meta:
         ordering = ["-created_at", "-id"]
         verbose_name = _("ledger import")
@@ -488,6 +529,15 @@ class ImportJob(models.Model):
 
     def __str__(self) -> str:
         return self.file_name
+
+
+class AreaSummaryQuerySet(models.QuerySet["AreaSummary"]):
+    def visible_to(self, user: User) -> AreaSummaryQuerySet:
+        """Counts of the areas of every acting membership (aggregates: leaders too)."""
+        return self.filter(scope.summaries_q(user))
+
+    def in_areas(self, prefixes: Iterable[str]) -> AreaSummaryQuerySet:
+        return self.filter(subtree_q(prefixes))
 
 
 class AreaSummary(models.Model):
@@ -511,6 +561,8 @@ class AreaSummary(models.Model):
     dimension = models.CharField(max_length=12, choices=Dimension.choices)
     key = models.CharField(max_length=32, blank=True)
     count = models.PositiveIntegerField()
+
+    objects = AreaSummaryQuerySet.as_manager()
 
     class Meta:
         verbose_name = _("ledger summary row")

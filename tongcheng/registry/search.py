@@ -1,4 +1,4 @@
-"""The one search box over a user's ledger (issue 3 §4), fast at a million files (§10).
+"""The one search box over a user's ledger, fast at a million files.
 
 `search_persons(user, q)` recognises what was typed and answers from an index:
 
@@ -15,7 +15,7 @@
 | several terms ("马 1234")       | mixed         | the most selective term, the others filter    |
 
 Why not LIKE: Django's `__startswith`/`__contains` add `ESCAPE`, which SQLite cannot serve from
-an index, and no trigram index serves 1–2 character Chinese queries (PERFORMANCE.md). Prefix
+an index, and no trigram index serves 1–2 character Chinese queries. Prefix
 searches are therefore written as ranges, which a plain B-tree serves on SQLite and PostgreSQL
 (pinyin and initials are lowercase ASCII, so byte order and any collation agree).
 
@@ -25,6 +25,9 @@ of a whole match set): when the scope holds few files (a community) its files ar
 through the area index and tested against the query; otherwise the query's index is walked in
 order and each hit is tested against the scope, stopping after `per_page + 1` rows (the extra row
 tells whether there is a next page). Masking is the view's job: results are Person objects.
+
+Long because recognising a query and the plan that answers it are one design: each kind of term
+names the index that drives it, and the plans are chosen between by the same bounded counts.
 """
 
 from __future__ import annotations
@@ -37,12 +40,14 @@ from django.db import connections
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 
+from tongcheng.lib.areacodes import subtree_q
 from tongcheng.lib.idnumber import IdNumberError, parse_id_number
 from tongcheng.lib.phone import PhoneError, parse_phone
-from tongcheng.lib.roles import AREA_ROLES
 from tongcheng.lib.textnorm import MIDDLE_DOT, normalize_digits, normalize_name
+from tongcheng.registry.columns import NAME_KEY_LENGTH
+from tongcheng.registry.identifiers import id_number_hash, phone_hash
 from tongcheng.registry.models import NameKey, Person
-from tongcheng.registry.services import NAME_KEY_LENGTH, id_number_hash, phone_hash
+from tongcheng.registry.scope import record_prefixes
 
 if TYPE_CHECKING:
     from tongcheng.org.models import User
@@ -123,14 +128,6 @@ def _range_q(column: str, prefix: str) -> Q:
     if not prefix:
         return Q()
     return Q(**{f"{column}__gte": prefix, f"{column}__lt": _next_prefix(prefix)})
-
-
-def scope_q(prefixes: list[str]) -> Q:
-    """The scope as area_code ranges, which an index serves (a startswith LIKE is not on SQLite)."""
-    condition = Q(pk__in=[])
-    for prefix in prefixes:
-        condition |= Q(area_code=prefix) if len(prefix) == 12 else _range_q("area_code", prefix)
-    return condition
 
 
 # --- Recognising the query -------------------------------------------------------------
@@ -429,11 +426,11 @@ def search_persons(
     per_page = max(1, min(per_page, MAX_PER_PAGE))
     terms = _terms(q)
     kind: Kind = terms[0].kind if len(terms) == 1 else "mixed" if terms else "name"
-    prefixes = user.scope_prefixes(AREA_ROLES)
+    prefixes = record_prefixes(user)
     if not terms or not prefixes:
         return SearchResult(items=[], has_next=False, kind=kind, page=page, per_page=per_page)
     scoped = base if base is not None else Person.objects.visible_to(user)
-    ranges = scope_q(prefixes)
+    ranges = subtree_q(prefixes)
     offset = (page - 1) * per_page
     rows = _answer(scoped, ranges, terms, offset, per_page + 1)
     # Letters with a vowel may still be initials ("wal" for 王安丽): try them when pinyin finds

@@ -1,8 +1,8 @@
 """Registry statistics over the user's scope, with small-cell suppression.
 
-The dashboard reads the per-community summary (registry.summary, AreaSummary) that the services
+The dashboard reads the per-community summary (actions.summary, AreaSummary) that the actions
 keep in step with the files: it sums a few thousand summary rows instead of grouping a million
-files (PERFORMANCE.md: dashboards at scale read summaries), in a fixed number of queries.
+files, in a fixed number of queries, whatever the size of the ledger.
 `live_figures` computes the same figures with GROUP BY queries over the files themselves: the
 tests check the summary against it after series of writes.
 
@@ -21,10 +21,12 @@ from django.db.models.functions import Substr, TruncMonth
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tongcheng.lib.areacodes import subtree_q
 from tongcheng.lib.roles import AGGREGATE_ONLY_ROLES
 from tongcheng.org.models import Area, Ethnicity, Region
-from tongcheng.registry.models import AreaSummary, Occupation, Person, area_prefix_q, area_range_q
-from tongcheng.registry.visits import all_known_q, all_verified_q, due_cutoff, months_before
+from tongcheng.registry.completeness import due_cutoff, months_before
+from tongcheng.registry.models import AreaSummary, Occupation, Person
+from tongcheng.registry.rules import all_known_q, all_verified_q
 
 if TYPE_CHECKING:
     from collections.abc import Callable
@@ -142,8 +144,7 @@ def _arrival_window(today: date) -> tuple[date, list[date]]:
 
 def summary_figures(tops: list[Area], children: list[Area], today: date) -> Figures:
     """Sums of the summary rows of the communities in scope: 3 + one query per child code length."""
-    scope = area_range_q([a.prefix for a in tops])
-    rows = AreaSummary.objects.filter(scope).order_by()
+    rows = AreaSummary.objects.in_areas([a.prefix for a in tops]).order_by()
     by_area: dict[str, int] = {}
     for length in sorted({len(c.prefix) for c in children}):
         grouped = (
@@ -187,7 +188,7 @@ def _grouped(files: QuerySet[Person], column: str) -> dict[str, int]:
 
 def live_figures(tops: list[Area], children: list[Area], today: date) -> Figures:
     """The same figures with GROUP BY queries over the files (slow at a million files)."""
-    files = Person.objects.filter(area_prefix_q([a.prefix for a in tops]))
+    files = Person.objects.filter(subtree_q([a.prefix for a in tops]))
     by_area: dict[str, int] = {}
     for length in {len(c.prefix) for c in children}:
         rows = (

@@ -9,6 +9,10 @@ birth_date, phone, origin, address, occupation, employer, credit_code, arrival_d
 permit_number, permit_issued, permit_expires, notes) with whatever the cell or form field held.
 The web form and the API may also pass `origin_region` (a 6-digit GB/T 2260 code chosen from a
 list), `occupation_text` and `permit_kind`.
+
+Long because it is one table of rules: every field's words, messages and checks, and the
+reference data they are checked against, read by each row of an import; split, the import's
+per-row path would cross modules for what is one decision.
 """
 
 from __future__ import annotations
@@ -29,6 +33,7 @@ from tongcheng.lib.dates import DateParseError, parse_date
 from tongcheng.lib.idnumber import IdNumberError, parse_id_number
 from tongcheng.lib.phone import PhoneError, normalize_phone
 from tongcheng.lib.textnorm import normalize_digits, normalize_name, normalize_text
+from tongcheng.org.models import Ethnicity, Region
 from tongcheng.registry.models import Occupation, Person
 
 # Where each raw key's value ends up: its verbose name labels messages about it.
@@ -237,8 +242,6 @@ class ReferenceCache:
 
     @classmethod
     def load(cls) -> ReferenceCache:
-        from tongcheng.org.models import Ethnicity, Region
-
         cache = cls()
         cache.add_ethnicities(Ethnicity.objects.values_list("code", "name", "romanized"))
         cache.add_regions(Region.objects.values_list("code", "name", "level", "parent_id"))

@@ -21,74 +21,17 @@ from __future__ import annotations
 
 from collections import Counter
 from collections.abc import Iterable
-from datetime import date
 
 from django.db import connection, transaction
 from django.db.models import BooleanField, ExpressionWrapper
 
 from tongcheng.org.models import Area
+from tongcheng.registry.dimensions import ROW_COLUMNS, SUMMARY_COLUMNS, count_files
 from tongcheng.registry.models import AreaSummary, Person
 from tongcheng.registry.rules import all_known_q
 
 Dim = AreaSummary.Dimension
-# Person columns the summary depends on: a write that changes none of them needs no refresh.
-SUMMARY_COLUMNS = frozenset(
-    {
-        "community",
-        "community_id",
-        "area_code",
-        "status",
-        "ethnicity",
-        "ethnicity_id",
-        "origin_region",
-        "origin_region_id",
-        "origin_province",
-        "origin_text",
-        "address_enc",
-        "occupation",
-        "arrived_on",
-        "origin_verified_on",
-        "address_verified_on",
-        "occupation_verified_on",
-    }
-)
 REFRESH_CHUNK = 500
-
-
-def count_files(files: Iterable[tuple[object, ...]]) -> Counter[tuple[str, str, str]]:
-    """(area_code, dimension, key) → files, from rows of `_ROW_COLUMNS` (read from the
-    database, or built by the import as it writes: summary_add_counts)."""
-    counts: Counter[tuple[str, str, str]] = Counter()
-    for code, status, ethnicity, province, occupation, arrived, known, *verified in files:
-        area = str(code)
-        counts[(area, Dim.TOTAL, "")] += 1
-        counts[(area, Dim.STATUS, str(status))] += 1
-        counts[(area, Dim.ETHNICITY, str(ethnicity))] += 1
-        counts[(area, Dim.ORIGIN, str(province or ""))] += 1
-        counts[(area, Dim.OCCUPATION, str(occupation or ""))] += 1
-        if isinstance(arrived, date):
-            counts[(area, Dim.ARRIVAL, f"{arrived:%Y-%m}")] += 1
-        if status == Person.Status.ACTIVE:
-            if known:
-                counts[(area, Dim.KNOWN, "")] += 1
-            if all(isinstance(d, date) for d in verified):
-                oldest = min(d for d in verified if isinstance(d, date))
-                counts[(area, Dim.VERIFIED, oldest.isoformat())] += 1
-    return counts
-
-
-_ROW_COLUMNS = (
-    "area_code",
-    "status",
-    "ethnicity_id",
-    "origin_province",
-    "occupation",
-    "arrived_on",
-    "known",
-    "origin_verified_on",
-    "address_verified_on",
-    "occupation_verified_on",
-)
 
 
 def _file_rows(codes: list[str] | None) -> Iterable[tuple[object, ...]]:
@@ -96,10 +39,7 @@ def _file_rows(codes: list[str] | None) -> Iterable[tuple[object, ...]]:
     files = Person.objects.all() if codes is None else Person.objects.filter(area_code__in=codes)
     known = ExpressionWrapper(all_known_q(), output_field=BooleanField())
     return (
-        files.annotate(known=known)
-        .order_by()
-        .values_list(*_ROW_COLUMNS)
-        .iterator(chunk_size=10_000)
+        files.annotate(known=known).order_by().values_list(*ROW_COLUMNS).iterator(chunk_size=10_000)
     )
 
 

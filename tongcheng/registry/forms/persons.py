@@ -1,5 +1,7 @@
-"""Forms of the ledger pages. The person form only collects fields: `validate_person` (the same
-rules as the API and the import) decides what is valid.
+"""Forms of a person file's pages: the file, the ledger filters, reveal, consents, household.
+
+The person form only collects fields: `validate_person` (the same rules as the API and the
+import) decides what is valid.
 """
 
 from __future__ import annotations
@@ -13,8 +15,8 @@ from django.utils.translation import pgettext_lazy
 
 from tongcheng.lib.forms import BootstrapMixin
 from tongcheng.org.models import Area, Ethnicity
+from tongcheng.registry.identifiers import decrypt
 from tongcheng.registry.models import Consent, HouseholdMember, Occupation, Person
-from tongcheng.registry.services import decrypt_field
 from tongcheng.registry.validation import PersonInput, reference_cache, validate_person
 
 _DATE = {"type": "date"}
@@ -90,7 +92,7 @@ class PersonForm(BootstrapMixin, forms.Form):
         cast(forms.ChoiceField, self.fields["ethnicity"]).choices = [("", "—")] + [
             (e.code, e.name) for e in Ethnicity.objects.all()
         ]
-        cast(forms.ModelChoiceField, self.fields["community"]).queryset = communities
+        cast(forms.ModelChoiceField[Area], self.fields["community"]).queryset = communities
         if person is not None:
             # A file changes community only by a transfer (movements), never by an edit.
             del self.fields["community"]
@@ -106,7 +108,7 @@ class PersonForm(BootstrapMixin, forms.Form):
         if self.person is not None:
             for name in ("id_number", "phone", "permit_number"):
                 if not raw.get(name):
-                    raw[name] = decrypt_field(self.person, name)
+                    raw[name] = decrypt(self.person, name)
             if raw.get("id_number"):
                 # Derived from the ID number: the disabled inputs must not conflict with it.
                 raw["sex"], raw["birth_date"] = "", None
@@ -132,7 +134,7 @@ def person_initial(person: Person) -> dict[str, Any]:
         "origin": person.origin_text
         or reference_cache().region_label(person.origin_region_id or ""),
         "community": person.community_id,
-        "address": decrypt_field(person, "address"),
+        "address": decrypt(person, "address"),
         "occupation": person.occupation,
         "occupation_text": person.occupation_text,
         "employer": person.employer,
@@ -187,7 +189,7 @@ class PersonSearchForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, areas: Any, provinces: list[tuple[str, str]], **kwargs: Any):
         super().__init__(*args, **kwargs)
-        field = cast(forms.ModelChoiceField, self.fields["area"])
+        field = cast(forms.ModelChoiceField[Area], self.fields["area"])
         field.queryset = areas
         rows = list(
             areas.order_by("code").values_list("code", "name", "level")[: self.MAX_AREA_OPTIONS + 1]
@@ -215,7 +217,7 @@ class ConsentForm(BootstrapMixin, forms.Form):
     )
 
 
-class HouseholdMemberForm(BootstrapMixin, forms.ModelForm):
+class HouseholdMemberForm(BootstrapMixin, forms.ModelForm[HouseholdMember]):
     class Meta:
         model = HouseholdMember
         fields = ["name", "relation", "birth_date", "school"]

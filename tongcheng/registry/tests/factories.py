@@ -1,7 +1,7 @@
-"""Test data for the ledger: person files stored exactly as the services store them.
+"""Test data for the ledger: person files stored exactly as the actions store them.
 
 `make_person` writes the encrypted identifier columns, the pinyin columns and the NameKey rows
-with the same helpers the create service and the import use, so search, masking and reveal work
+with the same helpers the create action and the import use, so search, masking and reveal work
 on factory files as on real ones. It writes no history or audit event (tests assert those of
 the operation under test only).
 """
@@ -14,8 +14,10 @@ from typing import Any
 
 from tongcheng.lib.idnumber import make_id_number
 from tongcheng.org.models import Area, Ethnicity, Region
+from tongcheng.registry.actions.names import name_keys_refresh
+from tongcheng.registry.columns import name_columns
+from tongcheng.registry.identifiers import identifier_columns
 from tongcheng.registry.models import Person
-from tongcheng.registry.services import identifier_columns, name_columns, refresh_name_keys
 
 # Synthetic ID numbers: 广河县 (甘肃临夏), one new birth date per call so numbers never collide.
 _ID_AREA = "622924"
@@ -74,5 +76,5 @@ def make_person(
         **name_columns(name),
         **fields,
     )
-    refresh_name_keys(person)
+    name_keys_refresh(person)
     return person

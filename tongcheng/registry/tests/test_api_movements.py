@@ -12,8 +12,8 @@ from django.utils import timezone
 from tongcheng.audit.models import AuditEvent
 from tongcheng.conftest import Cast
 from tongcheng.org.models import Area
+from tongcheng.registry.identifiers import decrypt
 from tongcheng.registry.models import Movement, Person, PersonChange
-from tongcheng.registry.services import decrypt_field
 from tongcheng.registry.tests.factories import make_person
 
 A = "140403001001"
@@ -119,7 +119,7 @@ def test_it_changes_the_address_and_community_inside_the_writers_scope(cast: Cas
     assert response.json()["to_community"]["code"] == A2
     assert response["ETag"] == '"2"'
     person.refresh_from_db()
-    assert (person.area_code, decrypt_field(person, "address")) == (A2, "英雄中路9号")
+    assert (person.area_code, decrypt(person, "address")) == (A2, "英雄中路9号")
     assert AuditEvent.objects.filter(
         action="person.address_change", object_id=str(person.pk)
     ).exists()

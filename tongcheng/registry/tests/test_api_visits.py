@@ -11,8 +11,8 @@ from django.utils import timezone
 
 from tongcheng.audit.models import AuditEvent
 from tongcheng.conftest import Cast
+from tongcheng.registry.identifiers import decrypt
 from tongcheng.registry.models import Person, PersonChange, Visit
-from tongcheng.registry.services import decrypt_field
 from tongcheng.registry.tests.factories import make_person
 
 A = "140403001001"
@@ -160,8 +160,8 @@ def test_it_needs_if_match_to_correct_the_file(cast: Cast) -> None:
     assert ok.status_code == 201, ok.content
     assert ok["ETag"] == '"4"'
     person.refresh_from_db()
-    assert decrypt_field(person, "address") == "英雄中路 8号"
-    assert decrypt_field(person, "phone") == "13800138000"
+    assert decrypt(person, "address") == "英雄中路 8号"
+    assert decrypt(person, "phone") == "13800138000"
     assert set(PersonChange.objects.get(person=person).fields) >= {"address", "phone"}
     assert "13800138000" not in json.dumps(
         list(AuditEvent.objects.values_list("detail", flat=True))

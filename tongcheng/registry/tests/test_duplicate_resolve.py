@@ -8,7 +8,8 @@ from django.urls import reverse
 
 from tongcheng.audit.models import AuditEvent
 from tongcheng.conftest import Cast
-from tongcheng.registry.duplicates import record_candidates
+from tongcheng.registry.actions.duplicates import duplicates_record
+from tongcheng.registry.identifiers import decrypt
 from tongcheng.registry.models import (
     Consent,
     DuplicateCandidate,
@@ -19,7 +20,6 @@ from tongcheng.registry.models import (
     PersonMerge,
     Visit,
 )
-from tongcheng.registry.services import decrypt_field
 from tongcheng.registry.tests.factories import make_person
 
 A = "140403001001"
@@ -32,7 +32,7 @@ def pair(code_a: str = A, code_b: str = A, name: str = "马晓梅") -> Duplicate
         code_a, name=name, id_number="", birth_date=BIRTH, sex="female", phone="13812345678"
     )
     new = make_person(code_b, name=name, birth_date=BIRTH, address="东街1号", occupation="vendor")
-    return record_candidates(new)[0]
+    return duplicates_record(person=new)[0]
 
 
 def test_it_lists_pairs_the_user_sees_both_of(cast: Cast) -> None:
@@ -77,16 +77,16 @@ def test_it_merges_into_the_kept_file(cast: Cast) -> None:
     HouseholdMember.objects.create(person=merged, name="马小明", relation="child")
     Consent.objects.create(person=merged, kind="legal_aid_sharing", given_on=date(2024, 1, 1))
     PersonChange.objects.create(person=merged, action="person.create")
-    merged_number = decrypt_field(merged, "id_number")
+    merged_number = decrypt(merged, "id_number")
     url = reverse("registry:duplicate_resolve", args=[candidate.pk])
     response = cast.client("community_a").post(url, {"action": "merge", "keep": "other"})
     assert response.status_code == 302
     assert not Person.objects.filter(pk=merged.pk).exists()
     assert not NameKey.objects.filter(person_id=merged.pk).exists()
     kept.refresh_from_db()
-    assert decrypt_field(kept, "id_number") == merged_number  # filled: the kept had none
-    assert decrypt_field(kept, "phone") == "13812345678"  # its own, kept
-    assert decrypt_field(kept, "address") == "东街1号" and kept.occupation == "vendor"
+    assert decrypt(kept, "id_number") == merged_number  # filled: the kept had none
+    assert decrypt(kept, "phone") == "13812345678"  # its own, kept
+    assert decrypt(kept, "address") == "东街1号" and kept.occupation == "vendor"
     assert kept.version == 2
     assert Visit.objects.get().person_id == kept.pk
     assert HouseholdMember.objects.get().person_id == kept.pk

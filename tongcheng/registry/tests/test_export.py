@@ -10,7 +10,7 @@ import python_calamine
 from django.test import Client
 
 from tongcheng.audit.models import AuditEvent
-from tongcheng.registry.exporter import neutralise
+from tongcheng.registry.ledger.export import neutralise
 from tongcheng.registry.tests.factories import make_person
 
 pytestmark = pytest.mark.django_db

@@ -14,17 +14,18 @@ import pytest
 import xlsxwriter
 
 from tongcheng.audit.models import AuditEvent
-from tongcheng.audit.services import Actor
 from tongcheng.lib.idnumber import make_id_number
 from tongcheng.org.models import Area
-from tongcheng.registry import import_rows, importer
-from tongcheng.registry.importer import (
-    ImportInvalid,
-    ImportRefused,
-    commit_import,
-    plan_import,
-    read_ledger,
-)
+from tongcheng.registry import rules
+from tongcheng.registry.actions import imports
+from tongcheng.registry.actions.bulk import commit, write
+from tongcheng.registry.actions.bulk.commit import commit_import
+from tongcheng.registry.columns import name_columns
+from tongcheng.registry.errors import ImportInvalid, ImportRefused
+from tongcheng.registry.identifiers import decrypt, id_number_hash
+from tongcheng.registry.ledger import helpers
+from tongcheng.registry.ledger.plan import plan_import
+from tongcheng.registry.ledger.read import read_ledger
 from tongcheng.registry.models import (
     DuplicateCandidate,
     ImportJob,
@@ -32,7 +33,6 @@ from tongcheng.registry.models import (
     Person,
     PersonChange,
 )
-from tongcheng.registry.services import decrypt_field, id_number_hash, name_columns
 from tongcheng.registry.tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -102,10 +102,6 @@ def messy(number: str) -> str:
 
 def community() -> Area:
     return Area.objects.get(code=COMMUNITY_A)
-
-
-def actor() -> Actor:
-    return Actor.system("test")
 
 
 def test_it_reads_a_messy_ledger_and_plans_the_rows(cast) -> None:
@@ -186,7 +182,7 @@ def test_it_queues_rows_that_look_like_existing_files(cast) -> None:
     # The preview names only look-alikes in the community and the ledger itself.
     assert plan.possible_duplicates == [5, 6, 8]
     assert plan.summary()["possible_duplicates"] == 3
-    commit_import(read_ledger(data), community(), user=None, audit_as=actor())
+    commit_import(read_ledger(data), community(), actor=None)
     by_name = {p.name: p for p in Person.objects.exclude(pk__in=[here.pk, elsewhere.pk])}
     queued = {
         (c.person.name, c.other.name, c.reason, c.area_code)
@@ -221,16 +217,14 @@ def test_it_plans_updates_here_and_skips_files_elsewhere(cast) -> None:
 
 def test_it_commits_rows_stored_like_a_single_create(cast) -> None:
     user = cast.community_a
-    result = commit_import(
-        read_ledger(ledger_bytes(good_rows(3))), community(), user=user, audit_as=actor()
-    )
+    result = commit_import(read_ledger(ledger_bytes(good_rows(3))), community(), actor=user)
     assert result.created == 3
     person = Person.objects.get(id_number_hash=id_number_hash(id_number(0)))
     assert person.area_code == COMMUNITY_A
     assert person.community.code == COMMUNITY_A
-    assert decrypt_field(person, "id_number") == id_number(0)
-    assert decrypt_field(person, "phone") == "13812345678"
-    assert decrypt_field(person, "address") == "东街0号"
+    assert decrypt(person, "id_number") == id_number(0)
+    assert decrypt(person, "phone") == "13812345678"
+    assert decrypt(person, "address") == "东街0号"
     assert person.name_pinyin == name_columns(person.name)["name_pinyin"]
     assert person.origin_region_id and person.origin_province == "62"
     assert person.occupation == "noodle_restaurant"
@@ -247,9 +241,9 @@ def test_it_commits_rows_stored_like_a_single_create(cast) -> None:
 
 def test_it_updates_empty_and_changed_fields_and_keeps_the_rest(cast) -> None:
     person = make_person(COMMUNITY_A, name="马晓一", id_number=id_number(0), employer="老店")
-    commit_import(read_ledger(ledger_bytes(good_rows(1))), community(), user=None, audit_as=actor())
+    commit_import(read_ledger(ledger_bytes(good_rows(1))), community(), actor=None)
     person.refresh_from_db()
-    assert decrypt_field(person, "address") == "东街0号"
+    assert decrypt(person, "address") == "东街0号"
     assert person.employer == "老店"  # no employer column: kept
     assert person.version == 2
     assert Person.objects.count() == 1
@@ -258,14 +252,14 @@ def test_it_updates_empty_and_changed_fields_and_keeps_the_rest(cast) -> None:
 @pytest.mark.parametrize("chunk", [2000, 10])  # 10: earlier chunks are written first
 @pytest.mark.parametrize("bad_row", [0, 25, 49])
 def test_it_writes_nothing_when_one_row_is_bad(cast, monkeypatch, bad_row: int, chunk: int):
-    monkeypatch.setattr(import_rows, "ROW_CHUNK", chunk)
+    monkeypatch.setattr(helpers, "ROW_CHUNK", chunk)
     rows = good_rows(50)
     rows[bad_row][4] = "622924198506010010"  # wrong check digit
     ledger = read_ledger(ledger_bytes(rows))
     plan = plan_import(ledger, community())
     assert [(e.row, e.column) for e in plan.errors] == [(bad_row + 5, "公民身份号码 (E)")]
     with pytest.raises(ImportInvalid):
-        commit_import(ledger, community(), user=None, audit_as=actor())
+        commit_import(ledger, community(), actor=None)
     assert Person.objects.count() == 0
     assert NameKey.objects.count() == 0
     assert PersonChange.objects.count() == 0
@@ -274,17 +268,16 @@ def test_it_writes_nothing_when_one_row_is_bad(cast, monkeypatch, bad_row: int, 
 
 def test_it_writes_nothing_when_a_write_fails_midway(cast, monkeypatch) -> None:
     calls = {"n": 0}
-    original = importer._insert_changes
+    original = commit.insert_changes
 
     def failing(*args: Any, **kwargs: Any) -> None:
         calls["n"] += 1
         raise RuntimeError("disk full")
 
-    monkeypatch.setattr(importer, "_insert_changes", failing)
-    monkeypatch.setattr(importer, "BATCH", 10)  # persons written in several batches first
+    monkeypatch.setattr(commit, "insert_changes", failing)
+    monkeypatch.setattr(write, "BATCH", 10)  # persons written in several batches first
     with pytest.raises(RuntimeError):
-        commit_import(read_ledger(ledger_bytes(good_rows(35))), community(), user=None,
-                      audit_as=actor())  # fmt: skip
+        commit_import(read_ledger(ledger_bytes(good_rows(35))), community(), actor=None)
     assert calls["n"] == 1
     assert Person.objects.count() == 0
     assert NameKey.objects.count() == 0
@@ -294,25 +287,24 @@ def test_it_writes_nothing_when_a_write_fails_midway(cast, monkeypatch) -> None:
 def test_it_writes_nothing_when_the_scope_is_gone_after_writing(cast) -> None:
     user = cast.community_b  # may not write in community_a
     with pytest.raises(ImportRefused):
-        commit_import(read_ledger(ledger_bytes(good_rows(3))), community(), user=user,
-                      audit_as=actor())  # fmt: skip
+        commit_import(read_ledger(ledger_bytes(good_rows(3))), community(), actor=user)
     assert Person.objects.count() == 0
 
 
 def test_it_refuses_a_resubmitted_file(cast) -> None:
     data = ledger_bytes(good_rows(2))
-    job, ledger = importer.job_create(
-        user=cast.community_a, audit_as=actor(), community=community(), file_name="a.xlsx",
+    job, ledger = imports.job_create(
+        actor=cast.community_a, community=community(), file_name="a.xlsx",
         content=data,
     )  # fmt: skip
-    importer.job_validate(job, ledger)
+    imports.job_validate(job=job, ledger=ledger)
     assert job.state == ImportJob.State.READY
-    job = importer.job_commit(job, audit_as=actor())
+    job = imports.job_commit(actor=cast.community_a, job=job)
     assert job.state == ImportJob.State.DONE
     assert job.content is None
     with pytest.raises(ImportRefused) as caught:
-        importer.job_create(
-            user=cast.community_a, audit_as=actor(), community=community(),
+        imports.job_create(
+            actor=cast.community_a, community=community(),
             file_name="copy.xlsx", content=data,
         )  # fmt: skip
     assert caught.value.code == "resubmitted"
@@ -321,9 +313,9 @@ def test_it_refuses_a_resubmitted_file(cast) -> None:
 
 def test_it_does_not_queue_a_phone_shared_by_many(cast) -> None:
     """A workplace's phone or a placeholder on more than LOOK_ALIKE_LIMIT files says nothing."""
-    rows = good_rows(importer.LOOK_ALIKE_LIMIT + 2)  # every row: 13812345678, own ID number
+    rows = good_rows(rules.LOOK_ALIKE_LIMIT + 2)  # every row: 13812345678, own ID number
     data = ledger_bytes(rows)
     assert plan_import(read_ledger(data), community()).possible_duplicates == []
-    commit_import(read_ledger(data), community(), user=None, audit_as=actor())
+    commit_import(read_ledger(data), community(), actor=None)
     assert Person.objects.count() == len(rows)
     assert not DuplicateCandidate.objects.exists()

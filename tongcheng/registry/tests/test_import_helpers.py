@@ -1,4 +1,4 @@
-"""Large imports checked and encrypted in helper processes (registry.import_rows): the same
+"""Large imports checked and encrypted in helper processes (registry.ledger.helpers): the same
 plan and the same stored files as one process, in row order, and nothing written when a
 helper fails. Real processes (spawned), small chunks so that rows cross between them."""
 
@@ -8,16 +8,18 @@ from typing import Any
 
 import pytest
 
-from tongcheng.registry import import_rows
-from tongcheng.registry.import_rows import HelperFailed
-from tongcheng.registry.importer import commit_import, plan_import, read_ledger
+from tongcheng.registry.actions.bulk.commit import commit_import
+from tongcheng.registry.columns import name_columns
+from tongcheng.registry.identifiers import decrypt, id_number_hash
+from tongcheng.registry.ledger import helpers as ledger_helpers
+from tongcheng.registry.ledger.helpers import HelperFailed
+from tongcheng.registry.ledger.plan import plan_import
+from tongcheng.registry.ledger.read import read_ledger
 from tongcheng.registry.models import NameKey, Person, PersonChange
-from tongcheng.registry.services import decrypt_field, id_number_hash, name_columns
 from tongcheng.registry.tests.factories import make_person
 from tongcheng.registry.tests.test_import import (
     COMMUNITY_A,
     ENDS_IN_X,
-    actor,
     community,
     good_rows,
     ledger_bytes,
@@ -31,7 +33,7 @@ pytestmark = pytest.mark.django_db
 def helpers(settings: Any, monkeypatch: pytest.MonkeyPatch) -> None:
     settings.IMPORT_HELPERS = 1
     settings.IMPORT_HELPER_ROWS = 0
-    monkeypatch.setattr(import_rows, "ROW_CHUNK", 4)
+    monkeypatch.setattr(ledger_helpers, "ROW_CHUNK", 4)
 
 
 def mixed_rows() -> list[list[Any]]:
@@ -76,8 +78,7 @@ def test_helpers_store_what_one_process_stores(cast, helpers) -> None:
     result = commit_import(
         read_ledger(data),
         community(),
-        user=None,
-        audit_as=actor(),
+        actor=None,
         progress=lambda done, total: progress.append((done, total)),
     )
     assert (result.created, result.updated) == (29, 1)
@@ -86,10 +87,10 @@ def test_helpers_store_what_one_process_stores(cast, helpers) -> None:
     created = list(Person.objects.exclude(name="马晓一").order_by("pk"))
     assert [p.name for p in created] == [d.name for _n, d in expected]
     for person, (_number, data_in) in zip(created, expected, strict=True):
-        assert decrypt_field(person, "id_number") == data_in.id_number
+        assert decrypt(person, "id_number") == data_in.id_number
         assert person.id_number_hash == id_number_hash(data_in.id_number)
-        assert decrypt_field(person, "phone") == data_in.phone
-        assert decrypt_field(person, "address") == data_in.address
+        assert decrypt(person, "phone") == data_in.phone
+        assert decrypt(person, "address") == data_in.address
         assert person.name_pinyin == name_columns(data_in.name)["name_pinyin"]
         assert NameKey.objects.filter(person=person, key=data_in.name[:2]).exists()
     assert PersonChange.objects.count() == 30
@@ -99,7 +100,6 @@ def test_a_helper_that_dies_fails_the_import_and_writes_nothing(cast, helpers, m
     # The helper cannot load Django with these settings and exits at once.
     monkeypatch.setenv("DJANGO_SETTINGS_MODULE", "tongcheng.no_such_settings")
     with pytest.raises(HelperFailed):
-        commit_import(read_ledger(ledger_bytes(good_rows(30))), community(), user=None,
-                      audit_as=actor())  # fmt: skip
+        commit_import(read_ledger(ledger_bytes(good_rows(30))), community(), actor=None)
     assert Person.objects.count() == 0
     assert NameKey.objects.count() == 0

@@ -3,13 +3,21 @@
 from __future__ import annotations
 
 import io
+import logging
+import signal
+import threading
+from typing import Any
 
 import pytest
 import python_calamine
 from django.core.files.uploadedfile import SimpleUploadedFile
+from django.core.management import call_command
 from django.test import Client
+from django_tasks_db.management.commands import db_worker as worker_module
+from django_tasks_db.models import DBTaskResult
 
 from tongcheng.audit.models import AuditEvent
+from tongcheng.registry.actions import imports
 from tongcheng.registry.models import ImportJob, Person
 from tongcheng.registry.tests.test_import import COMMUNITY_A, good_rows, ledger_bytes
 
@@ -136,26 +144,100 @@ def test_it_cancels_an_import(cast) -> None:
     assert AuditEvent.objects.filter(action="import.cancel", object_id=str(job.pk)).exists()
 
 
-def test_it_runs_large_imports_in_the_background_with_progress(cast, monkeypatch) -> None:
-    from django.core.management import call_command
+def run_worker() -> None:
+    """`manage.py db_worker` (the worker `make run` starts), through every task that waits.
 
-    from tongcheng.registry import importer
+    The command takes over the process's stop signals and sets its loggers' levels: both are
+    given back afterwards."""
+    signals = [signal.SIGINT, signal.SIGTERM, signal.SIGQUIT]
+    handlers = {number: signal.getsignal(number) for number in signals}
+    loggers = [logging.getLogger(name) for name in ("django.tasks", "django_tasks_db")]
+    levels = [logger.level for logger in loggers]
+    # The worker closes connections that are not in autocommit between tasks (a dropped or
+    # stale connection in production); the test's connection is inside the test's transaction,
+    # which must stay open (PostgreSQL would lose it; SQLite's in-memory test database never
+    # closes). Everything else of the worker runs as it is.
+    close = worker_module.close_old_connections
+    worker_module.close_old_connections = lambda: None
+    try:
+        call_command(
+            "db_worker", "--batch", "--no-reload", "--no-startup-delay", verbosity=0,
+            stdout=io.StringIO(),
+        )  # fmt: skip
+    finally:
+        worker_module.close_old_connections = close
+        for number, handler in handlers.items():
+            signal.signal(number, handler)
+        for logger, level in zip(loggers, levels, strict=True):
+            logger.setLevel(level)
 
-    monkeypatch.setattr(importer, "SYNC_ROWS", 2)
+
+@pytest.fixture
+def no_threads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Threads started meanwhile (by name): the background is the task worker, not a thread."""
+    started: list[str] = []
+    real_start = threading.Thread.start
+
+    def start(self: threading.Thread, *args: Any, **kwargs: Any) -> None:
+        started.append(self.name)
+        real_start(self, *args, **kwargs)
+
+    monkeypatch.setattr(threading.Thread, "start", start)
+    return started
+
+
+def test_it_runs_large_imports_in_the_background_with_progress(
+    cast, monkeypatch, no_threads, django_capture_on_commit_callbacks
+) -> None:
+    monkeypatch.setattr(imports, "SYNC_ROWS", 2)
     client = cast.client("community_a")
-    upload(client, ledger_bytes(good_rows(5)))
+    # Anything started when the request's transaction commits would run here.
+    with django_capture_on_commit_callbacks(execute=True):
+        upload(client, ledger_bytes(good_rows(5)))
     job = ImportJob.objects.get()
     assert job.state == ImportJob.State.VALIDATING  # waits for the worker
+    task = DBTaskResult.objects.get()
+    assert task.task_path == "tongcheng.registry.actions.imports.process_job_task"
+    assert task.args_kwargs == {"args": [], "kwargs": {"job_id": job.pk}}
+    assert imports.pending_jobs() == [job.pk]
     partial = client.get(f"/registry/import/{job.pk}/", HTTP_HX_REQUEST="true")
     assert 'hx-trigger="every 1s"' in partial.content.decode()
-    call_command("run_imports", "--once", stdout=io.StringIO())
+    run_worker()
     job.refresh_from_db()
     assert job.state == ImportJob.State.READY and job.rows_done == 5
-    client.post(f"/registry/import/{job.pk}/commit/")
+    with django_capture_on_commit_callbacks(execute=True):
+        client.post(f"/registry/import/{job.pk}/commit/")
     job.refresh_from_db()
     assert job.state == ImportJob.State.IMPORTING
-    call_command("run_imports", "--once", stdout=io.StringIO())
+    assert Person.objects.count() == 0  # nothing written in the request
+    run_worker()
     job.refresh_from_db()
     assert job.state == ImportJob.State.DONE
+    assert imports.pending_jobs() == []
     assert Person.objects.count() == 5
-    assert AuditEvent.objects.get(action="person.import").user_id == cast.community_a.pk
+    event = AuditEvent.objects.get(action="person.import")
+    assert event.user_id == cast.community_a.pk
+    assert event.role == job.summary["role"] != ""  # the role the commit was asked with
+    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
+    assert DBTaskResult.objects.count() == 2
+    assert no_threads == []
+
+
+def test_it_leaves_a_failed_job_when_the_background_commit_crashes(cast, monkeypatch) -> None:
+    monkeypatch.setattr(imports, "SYNC_ROWS", 2)
+    client = cast.client("community_a")
+    upload(client, ledger_bytes(good_rows(5)))
+    run_worker()
+    job = ImportJob.objects.get()
+
+    def crash(*args: Any, **kwargs: Any) -> None:
+        raise MemoryError
+
+    monkeypatch.setattr(imports, "commit_import", crash)
+    client.post(f"/registry/import/{job.pk}/commit/")
+    run_worker()
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.FAILED
+    assert "MemoryError" in job.summary["failure"]
+    assert Person.objects.count() == 0
+    assert DBTaskResult.objects.filter(status="FAILED").count() == 1

@@ -5,8 +5,8 @@ from __future__ import annotations
 import pytest
 from django.db import DatabaseError, IntegrityError, connection, transaction
 
+from tongcheng.registry.actions.names import name_keys_refresh
 from tongcheng.registry.models import NameKey, Person
-from tongcheng.registry.services import refresh_name_keys
 from tongcheng.registry.tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -33,7 +33,7 @@ def test_name_keys_are_keyed_by_key_and_person() -> None:
         NameKey.objects.create(person=person, key="晓梅")
     person.name = "白玉兰"
     person.save(update_fields=["name"])
-    refresh_name_keys(person)
+    name_keys_refresh(person)
     assert NameKey.objects.filter(person=person, key="玉兰").exists()
     assert not NameKey.objects.filter(person=person, key="晓梅").exists()
 

@@ -9,8 +9,8 @@ from django.test import Client
 from django.utils import timezone
 
 from tongcheng.audit.models import AuditEvent
+from tongcheng.registry.identifiers import decrypt
 from tongcheng.registry.models import Movement, Person, PersonChange, Visit
-from tongcheng.registry.services import decrypt_field
 from tongcheng.registry.tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -67,7 +67,7 @@ def test_it_changes_the_address_inside_the_community(cast) -> None:
     )
     assert response.status_code == 302
     person.refresh_from_db()
-    assert decrypt_field(person, "address") == "英雄中路9号"
+    assert decrypt(person, "address") == "英雄中路9号"
     movement = Movement.objects.get(person=person)
     assert (movement.kind, movement.state, movement.to_area) == ("address_change", "done", None)
     assert PersonChange.objects.get(person=person).fields == ["address"]
@@ -132,7 +132,7 @@ def test_it_reactivates_the_same_file_when_the_person_comes_back(cast) -> None:
     assert response.status_code == 302
     person.refresh_from_db()
     assert person.status == "active"
-    assert decrypt_field(person, "address") == "新地址2号"
+    assert decrypt(person, "address") == "新地址2号"
     # Never a second file.
     assert Person.objects.count() == 1
     assert Movement.objects.get(person=person).kind == "reactivated"

@@ -43,7 +43,7 @@ def test_it_refuses_roles_without_record_access(cast: Cast, person) -> None:  # 
 
 
 def test_it_shows_the_file_masked_and_audits_the_view(cast: Cast, person) -> None:  # type: ignore[no-untyped-def]
-    from tongcheng.registry.services import decrypt_field
+    from tongcheng.registry.identifiers import decrypt
 
     HouseholdMember.objects.create(
         person=person,
@@ -56,7 +56,7 @@ def test_it_shows_the_file_masked_and_audits_the_view(cast: Cast, person) -> Non
         assert response.status_code == 200
         content = response.content.decode()
         assert "马晓梅" in content and "138****5678" in content and "东街1号" in content
-        assert decrypt_field(person, "id_number") not in content
+        assert decrypt(person, "id_number") not in content
         assert "13812345678" not in content
         assert "马小明" in content
     events = AuditEvent.objects.filter(action="person.view", object_id=str(person.pk))

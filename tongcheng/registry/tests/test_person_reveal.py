@@ -7,7 +7,7 @@ from django.urls import reverse
 
 from tongcheng.audit.models import AuditEvent
 from tongcheng.conftest import Cast
-from tongcheng.registry.services import decrypt_field
+from tongcheng.registry.identifiers import decrypt
 from tongcheng.registry.tests.factories import make_person
 
 A = "140403001001"
@@ -27,7 +27,7 @@ def test_it_needs_a_reason(cast: Cast) -> None:
     url = reverse("registry:person_reveal", args=[person.pk])
     response = cast.client("community_a").post(url, {"reason": "ab"})
     assert response.status_code == 400
-    assert decrypt_field(person, "id_number") not in response.content.decode()
+    assert decrypt(person, "id_number") not in response.content.decode()
     assert not AuditEvent.objects.filter(action="person.reveal").exists()
 
 
@@ -37,7 +37,7 @@ def test_it_shows_the_numbers_once_and_audits_the_reason(cast: Cast) -> None:
     response = cast.client("community_a").post(url, {"reason": "核实低保申请"})
     content = response.content.decode()
     assert response.status_code == 200 and response["Cache-Control"] == "no-store"
-    assert decrypt_field(person, "id_number") in content and "13812345678" in content
+    assert decrypt(person, "id_number") in content and "13812345678" in content
     event = AuditEvent.objects.get(action="person.reveal")
     assert event.reason == "核实低保申请" and event.object_id == str(person.pk)
     assert "13812345678" not in str(event.detail)
@@ -52,7 +52,7 @@ def test_it_stops_at_the_daily_limit(cast: Cast) -> None:
     assert client.post(url, {"reason": "reason two"}).status_code == 200
     refused = client.post(url, {"reason": "reason three"})
     assert refused.status_code == 400
-    assert decrypt_field(person, "id_number") not in refused.content.decode()
+    assert decrypt(person, "id_number") not in refused.content.decode()
     assert AuditEvent.objects.filter(action="person.reveal").count() == 2
     # Another user has a limit of their own.
     assert cast.client("street").post(url, {"reason": "reason four"}).status_code == 200

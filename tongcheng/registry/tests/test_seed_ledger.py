@@ -10,6 +10,7 @@ from django.core.management import CommandError, call_command
 
 from tongcheng.audit.models import AuditEvent
 from tongcheng.lib.idnumber import parse_id_number
+from tongcheng.registry.identifiers import decrypt
 from tongcheng.registry.models import (
     DuplicateCandidate,
     Movement,
@@ -18,7 +19,6 @@ from tongcheng.registry.models import (
     PersonChange,
     Visit,
 )
-from tongcheng.registry.services import decrypt_field
 
 pytestmark = pytest.mark.django_db
 
@@ -51,7 +51,7 @@ def test_it_creates_files_in_the_pilot_district(cast: Any) -> None:
 def test_it_gives_valid_synthetic_id_numbers_born_in_the_origin_county(cast: Any) -> None:
     seed(120)
     for person in Person.objects.exclude(id_number_enc="")[:120]:
-        number = parse_id_number(decrypt_field(person, "id_number"))
+        number = parse_id_number(decrypt(person, "id_number"))
         assert number.area_code == person.origin_region_id
         assert number.birth_date == person.birth_date
         assert person.id_number_last4 == number.number[-4:]

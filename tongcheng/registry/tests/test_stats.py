@@ -39,7 +39,7 @@ def populate() -> None:
     for n in range(2):
         make_person(COMMUNITY_B, name=f"艾力·{n}", ethnicity="05", origin_region="653101")
     make_person(OTHER_DISTRICT_COMMUNITY, name="巴特尔", ethnicity="02", origin_region="150502")
-    # The factory writes files directly, past the services that keep the summary current.
+    # The factory writes files directly, past the actions that keep the summary current.
     summary_rebuild()
 
 

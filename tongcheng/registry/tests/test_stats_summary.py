@@ -11,29 +11,27 @@ import pytest
 from django.core.management import call_command
 from django.utils import timezone
 
-from tongcheng.audit.services import Actor
 from tongcheng.org.models import Area, User
-from tongcheng.registry.actions.summary import summary_rebuild, summary_refresh_communities
-from tongcheng.registry.duplicates import person_merge
-from tongcheng.registry.models import AreaSummary, Movement, Person, Visit
-from tongcheng.registry.movements import (
+from tongcheng.registry.actions.duplicates import person_merge
+from tongcheng.registry.actions.movements import (
     MoveInput,
     movement_record,
     transfer_accept,
     transfer_request,
 )
-from tongcheng.registry.services import person_create, person_save_changes
+from tongcheng.registry.actions.persons import person_create, person_save_changes
+from tongcheng.registry.actions.summary import summary_rebuild, summary_refresh_communities
+from tongcheng.registry.actions.visits import VisitInput, visit_record
+from tongcheng.registry.models import AreaSummary, Movement, Person, Visit
 from tongcheng.registry.stats import Dashboard, registry_dashboard
 from tongcheng.registry.tests.test_import import COMMUNITY_A, good_rows, ledger_bytes
 from tongcheng.registry.validation import PersonInput
-from tongcheng.registry.visits import VisitInput, visit_record
 
 pytestmark = pytest.mark.django_db
 
 COMMUNITY_B = "140403002001"
 OTHER_DISTRICT_COMMUNITY = "140404001001"
 VIEWERS = ("leader", "city_admin", "district", "street", "community_a", "other_district")
-SYSTEM = Actor.system("test")
 
 
 def flat(dashboard: Dashboard) -> dict[str, object]:
@@ -65,7 +63,6 @@ def create(user: User, code: str, name: str, **fields: object) -> Person:
     values |= fields
     return person_create(
         actor=user,
-        audit_as=SYSTEM,
         community=Area.objects.get(code=code),
         data=PersonInput(**values),  # type: ignore[arg-type]
     )
@@ -90,17 +87,17 @@ def test_it_keeps_the_summary_equal_to_the_live_counts_through_every_write(cast)
 
     # An edit of counted fields; an edit of a field the summary does not count.
     b = person_save_changes(
+        actor=officer,
         person=b,
         expected_version=b.version,
         changes={"occupation": "factory", "origin_province": "64"},
-        user=officer,
-        audit_as=SYSTEM,
     )
     b = person_save_changes(
-        person=b, expected_version=b.version, changes={"notes": "x"}, user=officer, audit_as=SYSTEM
+        actor=officer, person=b, expected_version=b.version, changes={"notes": "x"}
     )
     # A visit that verifies all three facts of a file whose facts are all known.
     visit_record(
+        actor=officer,
         person=a,
         expected_version=a.version,
         data=VisitInput(
@@ -108,8 +105,6 @@ def test_it_keeps_the_summary_equal_to_the_live_counts_through_every_write(cast)
             outcome=Visit.Outcome.MET,
             verified=frozenset({"origin", "address", "occupation"}),
         ),
-        user=officer,
-        audit_as=SYSTEM,
     )
     assert_summary_matches_live()
     assert flat(registry_dashboard(cast.community_a))["completeness"] == [2, 1, 1]
@@ -117,14 +112,14 @@ def test_it_keeps_the_summary_equal_to_the_live_counts_through_every_write(cast)
     # Movements: moved away, an address change into another community, a transfer.
     a.refresh_from_db()
     movement_record(
+        actor=officer,
         person=a,
         expected_version=a.version,
         data=MoveInput(kind=Movement.Kind.MOVED_AWAY, moved_on=today),
-        user=officer,
-        audit_as=SYSTEM,
     )
     b.refresh_from_db()
     movement_record(
+        actor=cast.district,
         person=b,
         expected_version=b.version,
         data=MoveInput(
@@ -132,25 +127,22 @@ def test_it_keeps_the_summary_equal_to_the_live_counts_through_every_write(cast)
             moved_on=today,
             community=Area.objects.get(code=COMMUNITY_B),
         ),
-        user=cast.district,
-        audit_as=SYSTEM,
     )
     c.refresh_from_db()
     movement = transfer_request(
+        actor=cast.district,
         person=c,
         to_area=Area.objects.get(code=COMMUNITY_A),
         moved_on=today,
         reason="",
-        user=cast.district,
-        audit_as=SYSTEM,
     )
-    transfer_accept(movement=movement, user=officer, audit_as=SYSTEM)
+    transfer_accept(actor=officer, movement=movement)
     assert_summary_matches_live()
 
     # A merge: one file fewer.
     twin = create(cast.district, COMMUNITY_B, "丁海", occupation="vendor")
     c.refresh_from_db()
-    person_merge(actor=officer, audit_as=SYSTEM, kept=c, merged=twin)
+    person_merge(actor=officer, kept=c, merged=twin)
     assert_summary_matches_live()
     # Half a year later, the same summary: the verification has expired in both counts.
     assert_summary_matches_live(today + timedelta(days=200))
@@ -208,6 +200,6 @@ def test_it_rebuilds_the_summary_from_the_command(cast) -> None:
 
 def test_it_drops_a_community_left_empty(cast) -> None:
     person = create(cast.community_a, COMMUNITY_A, "马建国")
-    Person.objects.filter(pk=person.pk).delete()  # raw delete, then the refresh a service does
+    Person.objects.filter(pk=person.pk).delete()  # raw delete, then the refresh an action does
     summary_refresh_communities([COMMUNITY_A])
     assert not AreaSummary.objects.filter(area_code=COMMUNITY_A).exists()

@@ -1,4 +1,4 @@
-"""Recording a door-to-door visit: 三必清 verification dates, updates through the services."""
+"""Recording a door-to-door visit: 三必清 verification dates, updates through the actions."""
 
 from __future__ import annotations
 
@@ -9,8 +9,8 @@ from django.test import Client
 from django.utils import timezone
 
 from tongcheng.audit.models import AuditEvent
+from tongcheng.registry.identifiers import decrypt
 from tongcheng.registry.models import PersonChange, Visit
-from tongcheng.registry.services import decrypt_field
 from tongcheng.registry.tests.factories import make_person
 
 pytestmark = pytest.mark.django_db
@@ -126,7 +126,7 @@ def test_it_records_a_visit_that_found_nobody(cast) -> None:
     assert AuditEvent.objects.filter(action="person.visit", object_id=str(person.pk)).count() == 1
 
 
-def test_it_updates_address_phone_and_occupation_through_the_services(cast) -> None:
+def test_it_updates_address_phone_and_occupation_through_the_actions(cast) -> None:
     person = make_person(COMMUNITY_A, address="旧地址1号", occupation="vendor")
     response = cast.client("community_a").post(
         url(person.pk),
@@ -140,8 +140,8 @@ def test_it_updates_address_phone_and_occupation_through_the_services(cast) -> N
     )
     assert response.status_code == 302
     person.refresh_from_db()
-    assert decrypt_field(person, "address") == "英雄中路 8号"
-    assert decrypt_field(person, "phone") == "13800138000"
+    assert decrypt(person, "address") == "英雄中路 8号"
+    assert decrypt(person, "phone") == "13800138000"
     assert person.phone_last4 == "8000"
     assert person.occupation == "noodle_restaurant"
     assert person.address_verified_on == timezone.localdate()

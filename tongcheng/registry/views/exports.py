@@ -1,15 +1,14 @@
-"""Export of the ledger (§6): a form with the list's filters, then the file, audited.
+"""Export of the ledger: a form with the list's filters, then the file, audited.
 
-The form lives here because only this page uses it. Identified exports (full ID and phone
-numbers) are offered only to IDENTIFIED_EXPORT_ROLES and need a reason; a POST that asks for
-one without the role is refused (403, audited by the policy middleware).
+The form is forms.ledger.ExportForm, the file ledger.export's. Identified exports (full ID and
+phone numbers) are offered only to IDENTIFIED_EXPORT_ROLES and need a reason; a POST that asks
+for one without the role is refused (403, audited by the policy middleware).
 """
 
 from __future__ import annotations
 
 from typing import Any, cast
 
-from django import forms
 from django.http import (
     FileResponse,
     HttpRequest,
@@ -18,62 +17,20 @@ from django.http import (
 )
 from django.shortcuts import render
 from django.utils import timezone
-from django.utils.translation import gettext_lazy as _
 
 from tongcheng.audit.services import audit_record
-from tongcheng.lib.forms import BootstrapMixin
+from tongcheng.lib.areacodes import in_subtree
 from tongcheng.lib.roles import AREA_ROLES, Role
 from tongcheng.org.access import ReadOnly
-from tongcheng.org.models import Area, Ethnicity, User
-from tongcheng.registry import exporter
-from tongcheng.registry.models import Occupation, Person, PersonQuerySet
+from tongcheng.org.models import Area, User
+from tongcheng.registry.forms.ledger import ExportForm
+from tongcheng.registry.ledger import export as exporter
+from tongcheng.registry.models import Person, PersonQuerySet
 from tongcheng.registry.policy import IDENTIFIED_EXPORT_ROLES
 
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
-
-
-class ExportForm(BootstrapMixin, forms.Form):
-    format = forms.ChoiceField(
-        label=_("Format"),
-        choices=[("xlsx", _("Excel workbook (.xlsx)")), ("csv", _("CSV text file"))],
-        initial="xlsx",
-    )
-    area = forms.ChoiceField(label=_("Area"), required=False)
-    ethnicity = forms.ModelChoiceField(
-        label=_("Ethnic group"),
-        queryset=Ethnicity.objects.all(),
-        required=False,
-        empty_label=_("Any"),
-    )
-    status = forms.ChoiceField(
-        label=_("Status"), choices=[("", _("Any")), *Person.Status.choices], required=False
-    )
-    occupation = forms.ChoiceField(
-        label=_("Occupation"), choices=[("", _("Any")), *Occupation.choices], required=False
-    )
-    identified = forms.BooleanField(
-        label=_("With full ID and phone numbers"),
-        required=False,
-        help_text=_("Only for a stated purpose; the export and its reason are recorded."),
-    )
-    reason = forms.CharField(label=_("Reason"), max_length=255, required=False)
-
-    def __init__(self, *args: Any, areas: list[Area], allow_identified: bool, **kwargs: Any):
-        super().__init__(*args, **kwargs)
-        self.areas = {area.code: area for area in areas}
-        choices = [("", _("All of my areas")), *((area.code, area.name) for area in areas)]
-        self.fields["area"].choices = choices  # type: ignore[attr-defined]
-        if not allow_identified:
-            del self.fields["identified"]
-            del self.fields["reason"]
-
-    def clean(self) -> dict[str, Any]:
-        data = super().clean() or {}
-        if data.get("identified") and not (data.get("reason") or "").strip():
-            self.add_error("reason", _("Say why the full numbers are needed."))
-        return data
 
 
 def _areas(user: User) -> list[Area]:
@@ -82,7 +39,7 @@ def _areas(user: User) -> list[Area]:
     return [
         area
         for area in Area.objects.visible_to(user).exclude(level=Area.Level.CITY).order_by("code")
-        if any(area.code.startswith(p) for p in prefixes)
+        if in_subtree(area.code, prefixes)
     ]
 
 

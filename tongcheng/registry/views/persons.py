@@ -2,8 +2,9 @@
 notice, consents and household.
 
 Files are fetched only through `registry.access.get_person_for_user` (404 out of scope, 403
-read-only); lists start from `Person.objects.visible_to(user)`. Identifiers are masked
-everywhere except on the reveal page; every page showing personal data writes an audit event.
+read-only); lists start from `Person.objects.visible_to(user)`; writes are the actions of
+actions.persons and actions.household. Identifiers are masked everywhere except on the reveal
+page; every page showing personal data writes an audit event.
 """
 
 from __future__ import annotations
@@ -21,15 +22,21 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongcheng.audit.services import audit_record
-from tongcheng.lib.masking import mask_id_number, mask_phone
 from tongcheng.lib.roles import AREA_ROLES
 from tongcheng.lib.schoolage import is_school_age
-from tongcheng.org.access import may_write
+from tongcheng.org.access import NotInScope
 from tongcheng.org.models import Area, Region, User
-from tongcheng.registry import services
-from tongcheng.registry.access import get_person_for_user
-from tongcheng.registry.duplicates import likely_matches
-from tongcheng.registry.forms import (
+from tongcheng.registry.access import get_person_for_user, may_change_file
+from tongcheng.registry.actions import household as household_actions
+from tongcheng.registry.actions import persons as person_actions
+from tongcheng.registry.errors import (
+    ConsentAlreadyGiven,
+    DuplicateIdNumber,
+    IdNumberElsewhere,
+    RevealRefused,
+    StaleVersion,
+)
+from tongcheng.registry.forms.persons import (
     ConsentForm,
     HouseholdFormSet,
     PersonForm,
@@ -38,8 +45,11 @@ from tongcheng.registry.forms import (
     VersionForm,
     person_initial,
 )
-from tongcheng.registry.models import Person, area_range_q
+from tongcheng.registry.history import audit_person
+from tongcheng.registry.identifiers import decrypt, masked
+from tongcheng.registry.models import Person
 from tongcheng.registry.search import search_persons
+from tongcheng.registry.selectors import likely_matches
 from tongcheng.registry.validation import reference_cache
 
 PER_PAGE = 50
@@ -47,16 +57,6 @@ PER_PAGE = 50
 
 def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
-
-
-def masked(person: Person) -> dict[str, str]:
-    """The identifiers as every page shows them."""
-    id_number = services.decrypt_field(person, "id_number")
-    phone = services.decrypt_field(person, "phone")
-    return {
-        "id_number": mask_id_number(id_number) if id_number else "",
-        "phone": mask_phone(phone) if phone else "",
-    }
 
 
 def _communities(user: User) -> QuerySet[Area]:
@@ -114,10 +114,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
             detail={"kind": result.kind, "count": len(rows)},
         )
     else:
-        # The scope again, as index ranges: the planner then walks (area_code, name_pinyin).
-        ranged = persons.filter(area_range_q(user.scope_prefixes(AREA_ROLES)))
+        # visible_to is written as index ranges: the planner walks (area_code, name_pinyin).
         fetched = list(
-            ranged.select_related("ethnicity", "community")[
+            persons.select_related("ethnicity", "community")[
                 (page - 1) * PER_PAGE : page * PER_PAGE + 1
             ]
         )
@@ -148,17 +147,16 @@ def person_create(request: HttpRequest) -> HttpResponse:
     matches: list[Person] = []
     if request.method == "POST" and form.is_valid() and form.data_input is not None:
         try:
-            person = services.person_create(
+            person = person_actions.person_create(
                 actor=user,
-                audit_as=request,
                 community=form.cleaned_data["community"],
                 data=form.data_input,
                 notice_given=bool(request.POST.get("notice_given")),
             )
-        except services.DuplicateIdNumber as exc:
+        except DuplicateIdNumber as exc:
             messages.warning(request, _("A file with this ID number already exists: here it is."))
             return redirect("registry:person_detail", pk=exc.person.pk)
-        except services.IdNumberElsewhere:
+        except IdNumberElsewhere:
             form.add_error(
                 "id_number",
                 _(
@@ -192,8 +190,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
 
 
 def _detail_context(request: HttpRequest, person: Person) -> dict[str, Any]:
-    user = _user(request)
-    writable = may_write(user, person.area_code, AREA_ROLES)
+    writable = may_change_file(_user(request), person)
     today = timezone.localdate()
     household = [
         (member, bool(member.birth_date and is_school_age(member.birth_date, today)))
@@ -202,7 +199,7 @@ def _detail_context(request: HttpRequest, person: Person) -> dict[str, Any]:
     return {
         "person": person,
         "ids": masked(person),
-        "address": services.decrypt_field(person, "address"),
+        "address": decrypt(person, "address"),
         "has_permit_number": bool(person.permit_number_enc),
         "origin_label": reference_cache().region_label(person.origin_region_id or ""),
         "three_clear": person.three_clear(),
@@ -215,8 +212,9 @@ def _detail_context(request: HttpRequest, person: Person) -> dict[str, Any]:
 
 
 def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
-    person = get_person_for_user(_user(request), pk)
-    services.audit_person(audit_as=request, action="person.view", person=person)
+    user = _user(request)
+    person = get_person_for_user(user, pk)
+    audit_person(actor=user, action="person.view", person=person)
     return render(request, "registry/person_detail.html", _detail_context(request, person))
 
 
@@ -233,14 +231,13 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     version = VersionForm(request.POST or None, initial={"version": person.version})
     if request.method == "POST" and version.is_valid() and form.is_valid() and form.data_input:
         try:
-            services.person_update(
+            person_actions.person_update(
                 actor=user,
-                audit_as=request,
                 person=person,
                 expected_version=version.cleaned_data["version"],
                 data=form.data_input,
             )
-        except services.StaleVersion:
+        except StaleVersion:
             fresh = Person.objects.filter(pk=person.pk).values_list("updated_at", flat=True).first()
             when = (
                 formats.date_format(timezone.localtime(fresh), "DATETIME_FORMAT") if fresh else ""
@@ -253,7 +250,7 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
                 )
                 % {"when": when},
             )
-        except (services.DuplicateIdNumber, services.IdNumberElsewhere):
+        except (DuplicateIdNumber, IdNumberElsewhere):
             form.add_error("id_number", _("Another file already has this ID number."))
         else:
             messages.success(request, _("The file was saved."))
@@ -270,10 +267,10 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
     revealed: dict[str, str] | None = None
     if request.method == "POST" and form.is_valid():
         try:
-            revealed = services.person_reveal(
-                actor=user, audit_as=request, person=person, reason=form.cleaned_data["reason"]
+            revealed = person_actions.person_reveal(
+                actor=user, person=person, reason=form.cleaned_data["reason"]
             )
-        except services.RevealRefused as exc:
+        except RevealRefused as exc:
             form.add_error("reason", exc.message)
     context = {"person": person, "form": form, "revealed": revealed, "ids": masked(person)}
     response = render(
@@ -288,13 +285,11 @@ def person_notice(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     person = get_person_for_user(user, pk, write=request.method == "POST")
     if request.method == "POST":
-        services.person_record_notice(actor=user, audit_as=request, person=person)
+        person_actions.person_record_notice(actor=user, person=person)
         messages.success(request, _("The notice was recorded as given today."))
         return redirect("registry:person_detail", pk=person.pk)
-    services.audit_person(
-        audit_as=request, action="person.view", person=person, detail={"page": "notice"}
-    )
-    writable = may_write(user, person.area_code, AREA_ROLES)
+    audit_person(actor=user, action="person.view", person=person, detail={"page": "notice"})
+    writable = may_change_file(user, person)
     return render(request, "registry/person_notice.html", {"person": person, "writable": writable})
 
 
@@ -305,14 +300,13 @@ def consent_add(request: HttpRequest, pk: int) -> HttpResponse:
     form = ConsentForm(request.POST)
     if form.is_valid():
         try:
-            services.consent_give(
+            household_actions.consent_give(
                 actor=user,
-                audit_as=request,
                 person=person,
                 kind=form.cleaned_data["kind"],
                 given_on=form.cleaned_data["given_on"],
             )
-        except ValueError:
+        except ConsentAlreadyGiven:
             messages.error(request, _("This consent is already given and not withdrawn."))
         else:
             messages.success(request, _("The consent was recorded."))
@@ -327,11 +321,9 @@ def consent_withdraw(request: HttpRequest, pk: int, consent_pk: int) -> HttpResp
     person = get_person_for_user(user, pk, write=True)
     consent = person.consents.filter(pk=consent_pk).first()
     if consent is None:
-        from tongcheng.org.access import NotInScope
-
         raise NotInScope("consent", consent_pk)
     consent.person = person
-    services.consent_withdraw(actor=user, audit_as=request, consent=consent)
+    household_actions.consent_withdraw(actor=user, consent=consent)
     messages.success(request, _("The consent was withdrawn."))
     return redirect(reverse("registry:person_detail", args=[person.pk]) + "#consents")
 
@@ -343,9 +335,8 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
     formset = HouseholdFormSet(request.POST or None, instance=person, prefix="members")
     if request.method == "POST" and formset.is_valid():
         members = formset.save(commit=False)
-        services.household_save(
+        household_actions.household_save(
             actor=user,
-            audit_as=request,
             person=person,
             members=members,
             removed=formset.deleted_objects,

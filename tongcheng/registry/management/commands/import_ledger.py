@@ -16,10 +16,11 @@ from typing import Any
 
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
-from tongcheng.audit.services import Actor
 from tongcheng.org.models import Area, User
-from tongcheng.registry import importer
-from tongcheng.registry.models import ImportJob
+from tongcheng.registry.actions.imports import check_resubmission, ledger_import
+from tongcheng.registry.errors import ImportInvalid, ImportRefused
+from tongcheng.registry.ledger.plan import Plan, plan_import
+from tongcheng.registry.ledger.read import Ledger, read_ledger, sha256_of
 
 
 class Bar:
@@ -68,11 +69,11 @@ class Command(BaseCommand):
                 raise CommandError(f"no user {options['user']}")
         content = path.read_bytes()
         try:
-            importer.check_resubmission(importer.sha256_of(content), community)
-            ledger = importer.read_ledger(content, file_name=path.name)
-        except importer.ImportRefused as exc:
+            check_resubmission(sha256_of(content), community)
+            ledger = read_ledger(content, file_name=path.name)
+        except ImportRefused as exc:
             raise CommandError(exc.message) from None
-        plan = importer.plan_import(ledger, community, progress=Bar("check"))
+        plan = plan_import(ledger, community, progress=Bar("check"))
         self._report(plan)
         if plan.error_count:
             raise CommandError(f"{plan.error_count} error(s): nothing was imported")
@@ -82,35 +83,18 @@ class Command(BaseCommand):
         self._commit(ledger, community, user, path.name, content)
 
     def _commit(
-        self, ledger: importer.Ledger, community: Area, user: User | None, name: str, content: bytes
+        self, ledger: Ledger, community: Area, user: User | None, name: str, content: bytes
     ) -> None:
-        audit_as = Actor.system("import_ledger")
-        job = None
-        if user is not None:
-            audit_as = Actor(user.pk, user.get_username(), "", None, audit_as.request_id)
-            job = ImportJob.objects.create(
-                community=community,
-                area_code=community.code,
-                file_name=name[:255],
-                file_sha256=importer.sha256_of(content),
-                state=ImportJob.State.IMPORTING,
-                rows_total=len(ledger.rows),
-                created_by=user,
-            )
         try:
-            result = importer.commit_import(
-                ledger,
-                community,
-                user=user,
-                audit_as=audit_as,
-                job=job,
+            result = ledger_import(
+                actor=user,
+                community=community,
+                ledger=ledger,
+                file_name=name,
+                content=content,
                 progress=Bar("write"),
-                check_scope=user is not None,
             )
-        except (importer.ImportInvalid, importer.ImportRefused) as exc:
-            if job is not None:
-                job.state = ImportJob.State.FAILED
-                job.save(update_fields=["state"])
+        except (ImportInvalid, ImportRefused) as exc:
             raise CommandError(f"nothing was imported: {exc}") from None
         self.stdout.write(
             f"imported: {result.created} created, {result.updated} updated, "
@@ -118,7 +102,7 @@ class Command(BaseCommand):
             f"{result.unchanged} unchanged"
         )
 
-    def _report(self, plan: importer.Plan) -> None:
+    def _report(self, plan: Plan) -> None:
         for issue in plan.errors:
             self.stdout.write(f"error   row {issue.row} {issue.column}: {issue.message}")
         for issue in plan.warnings:

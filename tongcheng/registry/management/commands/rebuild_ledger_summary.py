@@ -1,6 +1,6 @@
 """`manage.py rebuild_ledger_summary`: recompute the dashboard summary from every file.
 
-The services keep the summary current on every write; this is for after a raw bulk load that
+The actions keep the summary current on every write; this is for after a raw bulk load that
 bypassed them (bench data, a restore) or to repair it. One transaction: the dashboard shows the
 old figures until the new ones are complete.
 """

@@ -1,9 +1,13 @@
-"""An import helper process (registry.import_rows), run as
-`python -m tongcheng.registry.import_helper_main`.
+"""An import helper process (ledger.helpers), run as
+`python -m tongcheng.registry.ledger.helper_main`.
 
 Frames (8-byte length, then a pickle) come on stdin — first the setup, then chunks of rows —
 and answers go out on stdout. Anything else that would print goes to stderr. The helper ends
-when its stdin ends.
+when its stdin ends (the importing process closed it, or died); the importing process kills
+it (SIGKILL) when its import fails.
+
+The imports of Django and of the ledger are inside `main`: stdout must be taken for the
+answers before anything can print, and the ledger's modules need Django set up first.
 """
 
 from __future__ import annotations
@@ -26,7 +30,7 @@ def main() -> None:
     django.setup()
     import gc
 
-    from tongcheng.registry.import_rows import receive_frame, serve
+    from tongcheng.registry.ledger.helpers import receive_frame, serve
 
     # A helper makes no reference cycles worth collecting; its collector would only walk
     # Django's objects again and again (lib/gcpause.py).

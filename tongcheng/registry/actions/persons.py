@@ -1,0 +1,216 @@
+"""A file's own writes: create, edit, reveal of the full numbers, the registration notice.
+
+Every write is one transaction that stores the file's columns (columns.person_columns, the same
+as the import), its name index, the dashboard summary (actions.summary), one history line and
+one audit event (history). One ID number, one file: a number already on a file is refused
+before anything is written (DuplicateIdNumber inside the user's scope, IdNumberElsewhere
+outside it, after a denied audit event that names no file).
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import F
+from django.utils import timezone
+from django.utils.translation import gettext as _
+
+from tongcheng.audit.models import AuditEvent
+from tongcheng.audit.services import audit_record
+from tongcheng.registry.actions.duplicates import duplicates_record
+from tongcheng.registry.actions.names import name_keys_refresh
+from tongcheng.registry.actions.summary import summary_refresh_communities, summary_refresh_person
+from tongcheng.registry.columns import filled_fields, person_changes, person_columns
+from tongcheng.registry.errors import (
+    DuplicateIdNumber,
+    IdNumberElsewhere,
+    RevealRefused,
+    StaleVersion,
+)
+from tongcheng.registry.history import Change, audit_person, public_fields, record_change
+from tongcheng.registry.identifiers import decrypt, id_number_hash
+from tongcheng.registry.models import Person
+
+if TYPE_CHECKING:
+    from tongcheng.org.models import Area, User
+    from tongcheng.registry.validation import PersonInput
+
+# The reason a full-number view needs, in characters (after collapsing spaces).
+REVEAL_REASON_MIN = 4
+
+
+@transaction.atomic
+def person_save_changes(
+    *,
+    actor: User,
+    person: Person,
+    expected_version: int,
+    changes: dict[str, Any],
+    action: str = "person.update",
+    note: str = "",
+) -> Person:
+    """Apply `changes` (model field → value) if the file is still at `expected_version`.
+
+    The version check and the bump are one UPDATE … WHERE version = expected: of two concurrent
+    edits exactly one succeeds; the other gets StaleVersion and nothing is written.
+    """
+    now = timezone.now()
+    updated = Person.objects.filter(pk=person.pk, version=expected_version).update(
+        version=F("version") + 1, updated_at=now, **changes
+    )
+    if updated == 0:
+        current = Person.objects.filter(pk=person.pk).values_list("version", flat=True).first()
+        raise StaleVersion(current or 0)
+    before = person.area_code
+    for field, value in changes.items():
+        setattr(person, field, value)
+    # Dashboard summary: the old and new community, if a counted field changed.
+    summary_refresh_person(before, person.area_code, changes)
+    person.version = expected_version + 1
+    person.updated_at = now
+    if "name" in changes:
+        name_keys_refresh(person)
+    public = public_fields(changes)
+    record_change(person=person, actor=actor, change=Change(action, public, note))
+    audit_person(actor=actor, action=action, person=person, detail={"fields": public})
+    return person
+
+
+def _id_number_held(*, actor: User, id_number: str, exclude_pk: int | None = None) -> bool:
+    """Whether another file outside the actor's scope holds this ID number.
+
+    Inside the scope → DuplicateIdNumber(that file), to send the user to it. Outside → True,
+    after a denied audit event naming no file: the user learns only that a file exists somewhere
+    and that a transfer can be requested. The caller keeps that event: it leaves its transaction
+    normally and raises IdNumberElsewhere afterwards.
+    """
+    if not id_number:
+        return False
+    others = Person.objects.filter(id_number_hash=id_number_hash(id_number))
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    pk = others.values_list("pk", flat=True).first()
+    if pk is None:
+        return False
+    visible = Person.objects.visible_to(actor).filter(pk=pk).first()
+    if visible is not None:
+        raise DuplicateIdNumber(visible)
+    audit_record(
+        actor=actor,
+        action="person.lookup_elsewhere",
+        object_type="person",
+        outcome=AuditEvent.Outcome.DENIED,
+        reason="id number exists outside scope",
+    )
+    return True
+
+
+def person_create(
+    *, actor: User, community: Area, data: PersonInput, notice_given: bool = False
+) -> Person:
+    """Create a file (after the ID number check); its look-alikes go to the review queue.
+
+    One transaction (a `with` block rather than the decorator: the block is left normally when
+    the ID number is held elsewhere, so its denied look-up event is kept, and IdNumberElsewhere
+    is raised after it).
+    """
+    with transaction.atomic():
+        person = (
+            None
+            if _id_number_held(actor=actor, id_number=data.id_number)
+            else _person_insert(
+                actor=actor, community=community, data=data, notice_given=notice_given
+            )
+        )
+    if person is None:
+        raise IdNumberElsewhere()
+    return person
+
+
+def _person_insert(
+    *, actor: User, community: Area, data: PersonInput, notice_given: bool
+) -> Person:
+    today = timezone.localdate()
+    person = Person.objects.create(
+        community=community,
+        area_code=community.code,
+        created_by=actor,
+        status_since=today,
+        notice_given_on=today if notice_given else None,
+        **person_columns(data),
+    )
+    name_keys_refresh(person)
+    summary_refresh_communities([person.area_code])
+    filled = filled_fields(data)
+    record_change(person=person, actor=actor, change=Change("person.create", filled))
+    audit_person(actor=actor, action="person.create", person=person, detail={"fields": filled})
+    duplicates_record(person=person)
+    return person
+
+
+def person_update(
+    *, actor: User, person: Person, expected_version: int, data: PersonInput
+) -> Person:
+    """Save an edit made on version `expected_version`; StaleVersion if the file moved on.
+
+    One transaction, like person_create (the denied look-up of a number held elsewhere stays).
+    """
+    if expected_version != person.version:
+        raise StaleVersion(person.version)
+    with transaction.atomic():
+        changes = person_changes(person, data)
+        elsewhere = "id_number_hash" in changes and _id_number_held(
+            actor=actor, id_number=data.id_number, exclude_pk=person.pk
+        )
+        if changes and not elsewhere:
+            person_save_changes(
+                actor=actor, person=person, expected_version=expected_version, changes=changes
+            )
+    if elsewhere:
+        raise IdNumberElsewhere()
+    return person
+
+
+def reveals_today(user: User) -> int:
+    """How many full-number views the user made today (the daily limit counts them)."""
+    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
+    return AuditEvent.objects.filter(
+        user_id=user.pk, action="person.reveal", outcome="allowed", at__gte=start
+    ).count()
+
+
+@transaction.atomic
+def person_reveal(*, actor: User, person: Person, reason: str) -> dict[str, str]:
+    """The clear ID number and phone, once, for a stated reason; audited and limited per day."""
+    reason = " ".join(reason.split())
+    if len(reason) < REVEAL_REASON_MIN:
+        raise RevealRefused(
+            _("Give the reason for showing the full numbers (at least 4 characters).")
+        )
+    limit = int(getattr(settings, "REVEAL_LIMIT_PER_DAY", 50))
+    if reveals_today(actor) >= limit:
+        raise RevealRefused(
+            _("You have reached today's limit of %(limit)d full-number views.") % {"limit": limit}
+        )
+    audit_person(
+        actor=actor,
+        action="person.reveal",
+        person=person,
+        reason=reason,
+        detail={"fields": ["id_number", "phone"]},
+    )
+    return {"id_number": decrypt(person, "id_number"), "phone": decrypt(person, "phone")}
+
+
+@transaction.atomic
+def person_record_notice(*, actor: User, person: Person) -> Person:
+    """Record that the registration notice was given (today)."""
+    return person_save_changes(
+        actor=actor,
+        person=person,
+        expected_version=person.version,
+        changes={"notice_given_on": timezone.localdate()},
+        action="person.notice",
+    )

@@ -1,0 +1,87 @@
+"""The visit form (入户调查), used by the visit page and the API's visit operation alike."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.core.exceptions import ValidationError
+from django.utils import timezone
+from django.utils.translation import gettext_lazy as _
+
+from tongcheng.lib.forms import BootstrapMixin
+from tongcheng.lib.phone import PhoneError, normalize_phone
+from tongcheng.lib.textnorm import normalize_text
+from tongcheng.registry.actions.visits import VisitInput, VisitUpdates
+from tongcheng.registry.models import Occupation, Visit
+
+# The three facts of 三必清 (rules.FACTS), as pages name them.
+FACT_LABELS = {"origin": _("Origin"), "address": _("Address"), "occupation": _("Occupation")}
+
+
+class VisitForm(BootstrapMixin, forms.Form):
+    visited_on = forms.DateField(
+        label=_("Visit date"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    outcome = forms.ChoiceField(
+        label=_("Outcome"), choices=Visit.Outcome.choices, widget=forms.RadioSelect
+    )
+    verified = forms.MultipleChoiceField(
+        label=_("Verified during the visit"),
+        choices=list(FACT_LABELS.items()),
+        widget=forms.CheckboxSelectMultiple,
+        required=False,
+    )
+    address = forms.CharField(label=_("New address"), max_length=255, required=False)
+    phone = forms.CharField(label=_("New phone number"), max_length=32, required=False)
+    occupation = forms.ChoiceField(
+        label=_("New occupation"),
+        choices=[("", _("Unchanged")), *Occupation.choices],
+        required=False,
+    )
+    occupation_text = forms.CharField(
+        label=_("Occupation (details)"), max_length=128, required=False
+    )
+    notes = forms.CharField(
+        label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
+    )
+    version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def clean_visited_on(self) -> Any:
+        value = self.cleaned_data["visited_on"]
+        if value > timezone.localdate():
+            raise ValidationError(_("The visit date cannot be in the future."))
+        return value
+
+    def clean_address(self) -> str:
+        return normalize_text(self.cleaned_data["address"])
+
+    def clean_phone(self) -> str:
+        raw = self.cleaned_data["phone"].strip()
+        if not raw:
+            return ""
+        try:
+            return normalize_phone(raw, default_area_code="0355")
+        except PhoneError as error:
+            raise ValidationError(str(error)) from error
+
+    def clean(self) -> dict[str, Any]:
+        data = super().clean() or {}
+        if data.get("verified") and data.get("outcome") != Visit.Outcome.MET:
+            self.add_error("verified", _("Facts can only be verified when you met the person."))
+        return data
+
+    def visit_input(self) -> VisitInput:
+        data = self.cleaned_data
+        return VisitInput(
+            visited_on=data["visited_on"],
+            outcome=data["outcome"],
+            verified=frozenset(data["verified"]),
+            updates=VisitUpdates(
+                address=data["address"],
+                phone=data["phone"],
+                occupation=data["occupation"],
+                occupation_text=normalize_text(data["occupation_text"]),
+            ),
+            notes=data["notes"].strip(),
+        )
