@@ -12,7 +12,7 @@ help:
 	@echo "make run    set up and serve the product with demo data on http://127.0.0.1:8000"
 	@echo "make test   set up and run the whole test suite (browser tests too when chromium is present)"
 	@echo "make totp USER=<demo account>   the current two-factor code of a demo account"
-	@echo "make lint | typecheck | bench | messages | clean"
+	@echo "make lint (ruff + architecture contracts) | typecheck | bench | messages | clean"
 
 # Find a Python >= 3.12: pyenv's (through .python-version), or a python3.12+/python3 that is new enough.
 $(STAMP): pyproject.toml
@@ -41,9 +41,13 @@ demo: db
 	$(MANAGE) seed_demo
 	$(MANAGE) seed_ledger
 
-# seed_demo is idempotent; --print seeds too, then shows the accounts.
+# seed_demo is idempotent; --print seeds too, then shows the accounts. The task worker (db_worker:
+# large ledger imports) runs beside the server and is stopped when the server stops. It runs
+# without --reload: a reloading worker is two processes, and the stop would miss the second.
 run: demo
 	$(MANAGE) seed_demo --print
+	@$(MANAGE) db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(MANAGE) runserver 127.0.0.1:8000
 
 # USER must come from the command line (the environment's USER is the login name).
@@ -70,9 +74,12 @@ test: setup
 test-browser: setup
 	@$(PYTEST) -q e2e
 
+# ruff, then the architecture contracts of pyproject.toml's [tool.importlinter] (layers, no
+# cycles inside an app, no app importing the project wiring): docs/architecture.md.
 lint: setup
 	$(VENV)/bin/ruff check .
 	$(VENV)/bin/ruff format --check .
+	$(VENV)/bin/lint-imports
 
 typecheck: setup
 	$(VENV)/bin/mypy tongcheng

@@ -15,7 +15,7 @@ ROOT = Path(__file__).resolve().parent.parent
 DOC = ROOT / "docs" / "roles.md"
 START, END = "<!-- policy:start -->", "<!-- policy:end -->"
 
-# Short column heads, in the order of DESIGN.md's role table.
+# Short column heads, in the order of the roles (tongcheng.lib.roles.Role).
 COLUMNS = [
     ("city_admin", "city"),
     ("district_office", "dist"),

@@ -1,7 +1,8 @@
 """The authorisation matrix: every role of the cast × every policy entry × {own, sibling, other}.
 
-Driven by tongcheng.org.policy.POLICY: a role outside an entry gets 403; inside it, an object
-outside the member's scope gets 404, one inside it is served. The expectations for scope are
+Driven by every app's policy entries (tongcheng.org.contributions.policy_table): a role outside
+an entry gets 403; inside it, an object outside the member's scope gets 404, one inside it is
+served. The expectations for scope are
 written out by hand below (not computed by the code under test), so a scoping bug shows up as a
 mismatch. Each cell runs in a rolled-back savepoint, so a write in one cell cannot change the next.
 """

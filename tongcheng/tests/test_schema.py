@@ -1,4 +1,4 @@
-"""Purpose and minimisation (SECURITY.md): no field anywhere profiles a person."""
+"""Purpose and minimisation (docs/security.md): no field anywhere profiles a person."""
 
 import re
 
