@@ -6,10 +6,11 @@ import contextlib
 from collections.abc import Iterator
 from contextvars import ContextVar
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import DatabaseError
+from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest
 
 from tongcheng.audit.models import AuditEvent
@@ -136,3 +137,26 @@ def audit_record(
         )
     except DatabaseError as exc:
         raise AuditWriteError(action) from exc
+
+
+@transaction.atomic
+def events_purge(*, actor: Actor, cutoff: datetime, days: int) -> int:
+    """Delete the events older than `cutoff` (retention: the audit_purge command checks it),
+    and record the purge as one event with the count."""
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    with connection.cursor() as cursor:
+        if connection.vendor == "postgresql":
+            # Only for this transaction: the trigger refuses deletes again after the commit.
+            cursor.execute("SET LOCAL tongcheng.audit_purge = 'on'")
+        # Raw SQL on purpose: AuditEvent's manager refuses deletes (the trail is append-only).
+        cursor.execute(f"DELETE FROM {table} WHERE at < %s", [cutoff])  # noqa: S608
+        deleted = int(cursor.rowcount)
+        if connection.vendor == "postgresql":
+            cursor.execute("SET LOCAL tongcheng.audit_purge = 'off'")
+    audit_record(
+        actor=actor,
+        action="audit.purge",
+        object_type="audit_trail",
+        detail={"deleted": deleted, "older_than_days": days},
+    )
+    return deleted
