@@ -55,7 +55,8 @@ def ledger_todos(user: User) -> list[Todo]:
             "registry:person_list",
             _("Residence permits expiring within 30 days"),
             files.active().permit_expiring(PERMIT_DAYS),
-            reverse("registry:person_list") + "?permit_expiring=1",
+            # The list the line opens shows exactly what it counts: active files only.
+            reverse("registry:person_list") + "?permit_expiring=1&status=active",
         ),
     ]
     # A zero is shown too ("nothing waits"); a role that may not open the page gets no line.

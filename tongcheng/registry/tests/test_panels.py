@@ -85,6 +85,22 @@ def test_it_shows_the_panel_on_the_home_page_with_links(cast) -> None:  # type: 
     body = cast.client("community_a").get("/").content.decode()
     assert 'id="h-panel-ledger"' in body
     assert f'href="{reverse("registry:visits_due")}"' in body
-    assert f'href="{reverse("registry:person_list")}?permit_expiring=1"' in body
+    permits = f"{reverse('registry:person_list')}?permit_expiring=1&amp;status=active"
+    assert f'href="{permits}"' in body
     # A role with nothing to do in the ledger gets no ledger panel.
     assert 'id="h-panel-ledger"' not in cast.client("liaison").get("/").content.decode()
+
+
+def test_it_counts_what_the_linked_list_shows(cast) -> None:  # type: ignore[no-untyped-def]
+    today = timezone.localdate()
+    make_person(COMMUNITY_A, name="马五", permit_expires_on=today + timedelta(days=5))
+    make_person(
+        COMMUNITY_A, name="马六", permit_expires_on=today + timedelta(days=5), status="moved_away"
+    )
+    client = cast.client("community_a")
+    with translation.override("en"):
+        todo = next(t for t in panels.ledger_todos(cast.community_a) if "permit" in str(t.label))
+    listed = client.get(todo.url).content.decode()
+    assert todo.shown == "1"
+    assert "马五" in listed
+    assert "马六" not in listed
