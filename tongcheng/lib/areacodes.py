@@ -18,20 +18,29 @@ CODE_LENGTH = 12
 
 
 def subtree_q(prefixes: Iterable[str], field: str = "area_code") -> Q:
-    """Rows whose `field` (an area code) starts with any of `prefixes`; none for no prefix.
+    """Rows whose `field` (a 12-digit area code) starts with any of `prefixes`; none for none.
 
-    Written as index ranges (`code >= prefix AND code < prefix + ':'`; codes are digits and ':'
-    follows '9'), which a plain B-tree serves on both engines: SQLite's LIKE is case-insensitive
-    and PostgreSQL's LIKE under a non-C collation cannot use the index, and the ledger list once
-    took 3.4 s on PostgreSQL that way. A full 12-digit code is an equality.
+    Written as index ranges between the subtree's lowest and highest code (`prefix` padded with
+    0s and with 9s to 12 digits), which a plain B-tree serves on both engines: SQLite's LIKE is
+    case-insensitive and PostgreSQL's LIKE under a non-C collation cannot use the index (the
+    ledger list once took 3.4 s that way). Codes of equal length made of digits sort the same
+    under every collation, so the bounds hold whatever the database's locale (a bound such as
+    `prefix + ':'` would not: ICU and glibc sort punctuation before digits). A full 12-digit
+    code is an equality.
     """
     condition = Q(pk__in=[])
     for prefix in sorted(set(prefixes)):
         if len(prefix) == CODE_LENGTH:
             condition |= Q(**{field: prefix})
         else:
-            condition |= Q(**{f"{field}__gte": prefix, f"{field}__lt": f"{prefix}:"})
+            low, high = subtree_bounds(prefix)
+            condition |= Q(**{f"{field}__gte": low, f"{field}__lte": high})
     return condition
+
+
+def subtree_bounds(prefix: str) -> tuple[str, str]:
+    """The lowest and highest 12-digit code of the subtree (140403 → 140403000000, …999999)."""
+    return prefix.ljust(CODE_LENGTH, "0"), prefix.ljust(CODE_LENGTH, "9")
 
 
 def in_subtree(code: str, prefixes: Iterable[str]) -> bool:

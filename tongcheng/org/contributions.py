@@ -9,6 +9,8 @@ The types are in tongcheng.lib.contributions.
 
 from __future__ import annotations
 
+import contextlib
+from collections.abc import Iterator
 from functools import cache
 from importlib import import_module
 from types import ModuleType
@@ -64,6 +66,19 @@ def allowed_roles(view_name: str) -> frozenset[Role]:
 def may_open(user: Any, view_name: str) -> bool:
     """Whether one of the roles the user holds may open `view_name` (to offer a link to it)."""
     return bool(user.held_roles() & allowed_roles(view_name))
+
+
+@contextlib.contextmanager
+def acting_for(user: Any, view_name: str) -> Iterator[None]:
+    """Inside, the user acts through the roles `view_name` allows, as the page itself would
+    (the access policy narrows every request so): a count shown on one page for another page
+    then counts what that page shows."""
+    before = getattr(user, "_acting_roles", None)
+    user.act_as(user.held_roles() & allowed_roles(view_name))
+    try:
+        yield
+    finally:
+        user._acting_roles = before
 
 
 @cache

@@ -37,14 +37,11 @@ def of_visible_person_q(user: User) -> Q:
 
 
 def movements_q(user: User) -> Q:
-    """A movement is seen with its file, and by both ends of a transfer (the receiving side
-    sees the transfer waiting for it before the file is theirs; the sending side keeps the
-    record of what it sent)."""
-    prefixes = record_prefixes(user)
-    return (
-        subtree_q(prefixes, "person__area_code")
-        | subtree_q(prefixes, "from_area__code")
-        | subtree_q(prefixes, "to_area__code")
+    """A movement is seen with its file; the receiving side also sees a transfer waiting for
+    its decision (before the file is theirs). The sending side's record of what it sent is
+    `outgoing_transfers_q`, a separate list that names no file it no longer keeps."""
+    return persons_q(user, "person__area_code") | (
+        Q(kind="transfer", state="pending") & incoming_transfers_q(user)
     )
 
 

@@ -143,7 +143,8 @@ def _move_related(kept: Person, merged: Person) -> dict[str, int]:
         withdrawn_on=timezone.localdate()
     )
     return {
-        "visits": Visit.objects.filter(person=merged).update(person=kept),
+        # Visits carry their file's community for their own scoping: they follow the kept file.
+        "visits": Visit.objects.filter(person=merged).update(person=kept, area_code=kept.area_code),
         "movements": Movement.objects.filter(person=merged).update(person=kept),
         "household": HouseholdMember.objects.filter(person=merged).update(person=kept),
         "consents": Consent.objects.filter(person=merged).update(person=kept),

@@ -6,7 +6,9 @@ ledger of up to SYNC_ROWS rows is checked and written inside the request. A larg
 handed to the background: `process_job_task`, a task of Django's task framework, which
 `manage.py db_worker` runs. The database backend (settings.TASKS) writes the task in the same
 transaction as the job's state: the worker sees both or neither. A background commit acts as
-the job's uploader (`created_by`), its events naming the role the commit was asked with.
+whoever asked for the commit, through the role they asked with, exactly as a commit inside the
+request does: they are named on the files, their history and the audit event. A job is
+committed once: its row is locked and its state checked by each commit (bulk.commit._claim).
 
 The dry run writes nothing of the ledger and no audit event; it does write its progress as it
 goes (`rows_done`, outside any transaction, so that the report page sees it move).
@@ -22,6 +24,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongcheng.audit.services import Actor, acting, audit_record
+from tongcheng.org.models import User
 from tongcheng.registry.actions.bulk.commit import Result, commit_import
 from tongcheng.registry.errors import ImportInvalid, ImportRefused
 from tongcheng.registry.ledger.plan import plan_import
@@ -29,7 +32,7 @@ from tongcheng.registry.ledger.read import Ledger, read_ledger, sha256_of
 from tongcheng.registry.models import ImportJob
 
 if TYPE_CHECKING:
-    from tongcheng.org.models import Area, User
+    from tongcheng.org.models import Area
     from tongcheng.registry.ledger.rows import Progress
 
 # Imports up to this many rows are checked and written inside the request; larger ones run
@@ -128,10 +131,14 @@ def job_validate(*, job: ImportJob, ledger: Ledger | None = None) -> ImportJob:
 def job_start_commit(*, actor: User, job: ImportJob) -> ImportJob:
     """Commit a checked job: now for a small ledger, else in the background (ImportRefused
     unless the job is ready). The acting role is kept for the background's events."""
-    if job.state != ImportJob.State.READY:
+    # Locked: of two clicks on "import", the second waits, then finds the job no longer ready
+    # (one commit, one background task).
+    locked = ImportJob.objects.select_for_update().filter(pk=job.pk).values_list("state")
+    if [state for (state,) in locked] != [ImportJob.State.READY]:
         raise ImportRefused(_("This import cannot be committed in its current state."), "state")
     job.state = ImportJob.State.IMPORTING
-    job.summary = {**(job.summary or {}), "role": Actor.of(actor).role}
+    # Who commits, and through which role: a background commit acts as them.
+    job.summary = {**(job.summary or {}), "role": Actor.of(actor).role, "committed_by": actor.pk}
     job.save(update_fields=["state", "summary"])
     if job.rows_total <= SYNC_ROWS:
         return job_commit(actor=actor, job=job)
@@ -185,9 +192,12 @@ def process_job(*, job_id: int) -> None:
     if job.state == ImportJob.State.VALIDATING:
         job_validate(job=job)
     elif job.state == ImportJob.State.IMPORTING:
-        with acting(str((job.summary or {}).get("role", ""))):
+        summary = job.summary or {}
+        committed_by = int(summary.get("committed_by") or job.created_by_id)
+        committer = User.objects.filter(pk=committed_by).first() or job.created_by
+        with acting(str(summary.get("role", ""))):
             try:
-                job_commit(actor=job.created_by, job=job)
+                job_commit(actor=committer, job=job)
             except Exception as exc:
                 _job_failed(
                     job,

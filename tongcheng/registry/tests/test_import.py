@@ -299,7 +299,7 @@ def test_it_refuses_a_resubmitted_file(cast) -> None:
     )  # fmt: skip
     imports.job_validate(job=job, ledger=ledger)
     assert job.state == ImportJob.State.READY
-    job = imports.job_commit(actor=cast.community_a, job=job)
+    job = imports.job_start_commit(actor=cast.community_a, job=job)
     assert job.state == ImportJob.State.DONE
     assert job.content is None
     with pytest.raises(ImportRefused) as caught:

@@ -241,3 +241,27 @@ def test_it_leaves_a_failed_job_when_the_background_commit_crashes(cast, monkeyp
     assert "MemoryError" in job.summary["failure"]
     assert Person.objects.count() == 0
     assert DBTaskResult.objects.filter(status="FAILED").count() == 1
+
+
+def test_it_commits_a_job_once_and_names_who_committed_it(cast, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    """Two clicks on "import" give one background task; the street officer who commits the
+    community's upload is named on the files and the event, through the role they acted with."""
+    monkeypatch.setattr(imports, "SYNC_ROWS", 2)
+    upload(cast.client("community_a"), ledger_bytes(good_rows(5)))
+    run_worker()
+    job = ImportJob.objects.get()
+    street = cast.client("street")
+    street.post(f"/registry/import/{job.pk}/commit/")
+    street.post(f"/registry/import/{job.pk}/commit/")
+    assert DBTaskResult.objects.count() == 2  # the dry run and ONE commit
+    run_worker()
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.DONE
+    assert set(Person.objects.values_list("created_by__username", flat=True)) == {"street"}
+    event = AuditEvent.objects.get(action="person.import")
+    assert (event.username, event.role) == ("street", "street_officer")
+    # A commit of a job that is done writes nothing (a second worker, a replayed task).
+    imports.process_job(job_id=job.pk)
+    with pytest.raises(imports.ImportRefused):
+        imports.job_start_commit(actor=cast.street, job=job)
+    assert Person.objects.count() == 5

@@ -104,3 +104,21 @@ def test_it_counts_what_the_linked_list_shows(cast) -> None:  # type: ignore[no-
     assert todo.shown == "1"
     assert "马五" in listed
     assert "马六" not in listed
+
+
+def test_it_counts_each_line_with_the_roles_its_page_acts_through(cast) -> None:  # type: ignore[no-untyped-def]
+    # A community officer of A who is also the district's inspector: the duplicates page acts
+    # through the officer role only, so a pair in B is not counted (the inspector may not open
+    # that page).
+    from tongcheng.lib.roles import Role
+    from tongcheng.org.models import Membership
+
+    officer = cast.community_a
+    Membership.objects.create(user=officer, role=Role.INSPECTOR, area=cast.areas["district"])
+    one, two = make_person(COMMUNITY_B, name="马七"), make_person(COMMUNITY_B, name="马七")
+    DuplicateCandidate.objects.create(
+        person=two, other=one, area_code=COMMUNITY_B, reason="same_phone"
+    )
+    assert _lines(cast, "community_a")["Possible duplicates to review"] == "0"
+    # The visits due page is open to the inspector role: its line counts the district's files.
+    assert _lines(cast, "community_a")["Files due for a visit"] == "2"

@@ -68,6 +68,19 @@ class Result:
         }
 
 
+def _claim(job: ImportJob) -> None:
+    """Lock the job's row for this transaction and make sure it still waits for its commit:
+    of two commits of one job (two workers, two clicks) the second waits here, then finds it
+    done and writes nothing."""
+    waiting = (
+        ImportJob.objects.select_for_update()
+        .filter(pk=job.pk, state=ImportJob.State.IMPORTING)
+        .values_list("pk", flat=True)
+    )
+    if not list(waiting):
+        raise ImportRefused(_("This import cannot be committed in its current state."), "state")
+
+
 def commit_import(
     ledger: Ledger,
     community: Area,
@@ -86,6 +99,8 @@ def commit_import(
     done with the counts in the same transaction.
     """
     with transaction.atomic():
+        if job is not None:
+            _claim(job)
         now = timezone.now()
         plan = Plan(rows_total=len(ledger.rows))
         new = _NewFiles(row_spec(community, actor, now), actor, now)
