@@ -68,7 +68,10 @@ def get_duplicate_for_user(user: User, pk: int, write: bool = False) -> Duplicat
 
 
 def get_import_for_user(user: User, pk: int, write: bool = False) -> ImportJob:
-    """An import into a community inside the user's writable scope (no one else sees it)."""
+    """An import into a community inside the user's writable scope (no one else sees it).
+
+    `write` adds nothing (only those who may write see an upload at all); it is taken so that
+    every helper is called the same way."""
     job = ImportJob.objects.visible_to(user).filter(pk=pk).select_related("community").first()
     if job is None:
         raise NotInScope("import", pk)

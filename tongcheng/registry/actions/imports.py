@@ -213,15 +213,6 @@ def process_job_task(job_id: int) -> None:
     process_job(job_id=job_id)
 
 
-def pending_jobs() -> list[int]:
-    """The jobs waiting for the background, oldest first."""
-    return list(
-        ImportJob.objects.filter(state__in=ACTIVE)
-        .order_by("created_at", "pk")
-        .values_list("pk", flat=True)
-    )
-
-
 def ledger_import(
     *,
     actor: User | None,

@@ -8,6 +8,8 @@ import pytest
 from django.urls import reverse
 from django.utils import timezone, translation
 
+from tongcheng.lib.roles import Role
+from tongcheng.org.models import Membership
 from tongcheng.registry import panels
 from tongcheng.registry.models import DuplicateCandidate, Movement
 from tongcheng.registry.tests.factories import make_person
@@ -110,9 +112,6 @@ def test_it_counts_each_line_with_the_roles_its_page_acts_through(cast) -> None:
     # A community officer of A who is also the district's inspector: the duplicates page acts
     # through the officer role only, so a pair in B is not counted (the inspector may not open
     # that page).
-    from tongcheng.lib.roles import Role
-    from tongcheng.org.models import Membership
-
     officer = cast.community_a
     Membership.objects.create(user=officer, role=Role.INSPECTOR, area=cast.areas["district"])
     one, two = make_person(COMMUNITY_B, name="马七"), make_person(COMMUNITY_B, name="马七")
