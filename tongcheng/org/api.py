@@ -12,10 +12,19 @@ from django.http import HttpRequest
 from ninja import Field, Router, Schema
 from ninja.pagination import PageNumberPagination, paginate
 
+from tongcheng.lib.paging import MAX_PAGE
 from tongcheng.org.access import get_area_for_user
 from tongcheng.org.models import Area, Department, User
 
 router = Router()
+
+
+class BoundedPages(PageNumberPagination):
+    """Page numbers 1 to MAX_PAGE (422 beyond): a page past the database's 64-bit offsets
+    was a 500."""
+
+    class Input(PageNumberPagination.Input):
+        page: int = Field(1, ge=1, le=MAX_PAGE)
 
 
 class MembershipOut(Schema):
@@ -80,7 +89,7 @@ def me(request: HttpRequest) -> MeOut:
 @router.get(
     "/areas", response=list[AreaOut], url_name="area_list", summary="Areas in the caller's scope"
 )
-@paginate(PageNumberPagination)
+@paginate(BoundedPages)
 def area_list(
     request: HttpRequest, parent: str | None = None, level: Area.Level | None = None
 ) -> QuerySet[Area]:
@@ -115,7 +124,7 @@ def area_detail(request: HttpRequest, code: str) -> AreaDetailOut:
     url_name="department_list",
     summary="Member units the caller can see",
 )
-@paginate(PageNumberPagination)
+@paginate(BoundedPages)
 def department_list(
     request: HttpRequest, level: Area.Level | None = None, category: str | None = None
 ) -> QuerySet[Department]:

@@ -13,7 +13,9 @@ from django.db.models import QuerySet
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
+from ninja.params import functions as params
 
+from tongcheng.lib.paging import MAX_PAGE
 from tongcheng.org.models import User
 from tongcheng.registry.models import Person
 
@@ -86,3 +88,9 @@ def form_errors(form: forms.Form, names: dict[str, str]) -> list[dict[str, str]]
                     }
                 )
     return errors
+
+
+def page_query() -> Any:
+    """The `page` query parameter of a list: 1 to MAX_PAGE, else 422 naming it (a page past the
+    database's 64-bit offsets was a 500)."""
+    return params.Query(1, ge=1, le=MAX_PAGE, description=f"Page number, 1 to {MAX_PAGE}.")

@@ -24,6 +24,7 @@ from tongcheng.registry.api.common import (
     named,
     operation_id,
     page_of,
+    page_query,
     stale,
 )
 from tongcheng.registry.api.schemas import (
@@ -64,7 +65,7 @@ def _movement_out(movement: Movement) -> dict[str, Any]:
     operation_id=operation_id("person_movement_list"),
     summary="The file's movements and transfers, newest first",
 )
-def person_movement_list(request: HttpRequest, pk: int, page: int = 1) -> dict[str, Any]:
+def person_movement_list(request: HttpRequest, pk: int, page: int = page_query()) -> dict[str, Any]:
     user = caller(request)
     person = get_person_for_user(user, pk)
     movements = person.movements.select_related("from_area", "to_area").order_by("-moved_on", "-id")

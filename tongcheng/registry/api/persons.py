@@ -27,6 +27,7 @@ from tongcheng.registry.api.common import (
     etag,
     if_match,
     operation_id,
+    page_query,
     stale,
 )
 from tongcheng.registry.api.schemas import (
@@ -128,7 +129,7 @@ def _raw_of(person: Person) -> dict[str, Any]:
     operation_id=operation_id("person_list"),
     summary="Files in the caller's scope (masked); q searches like the ledger's search box",
 )
-def person_list(request: HttpRequest, q: str = "", page: int = 1) -> dict[str, Any]:
+def person_list(request: HttpRequest, q: str = "", page: int = page_query()) -> dict[str, Any]:
     user = caller(request)
     page = max(1, page)
     if q.strip():

@@ -22,6 +22,7 @@ from tongcheng.registry.api.common import (
     if_match,
     operation_id,
     page_of,
+    page_query,
     stale,
 )
 from tongcheng.registry.api.schemas import ErrorOut, VisitIn, VisitOut, VisitPage
@@ -57,7 +58,7 @@ def _visit_out(visit: Visit) -> dict[str, Any]:
     operation_id=operation_id("person_visit_list"),
     summary="The file's visits, newest first",
 )
-def person_visit_list(request: HttpRequest, pk: int, page: int = 1) -> dict[str, Any]:
+def person_visit_list(request: HttpRequest, pk: int, page: int = page_query()) -> dict[str, Any]:
     user = caller(request)
     person = get_person_for_user(user, pk)
     visits = person.visits.select_related("officer").order_by("-visited_on", "-id")

@@ -22,6 +22,7 @@ from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongcheng.audit.services import audit_record
+from tongcheng.lib.paging import page_number
 from tongcheng.lib.roles import AREA_ROLES
 from tongcheng.lib.schoolage import is_school_age
 from tongcheng.org.access import NotInScope
@@ -102,7 +103,7 @@ def person_list(request: HttpRequest) -> HttpResponse:
         request.GET or None, areas=Area.objects.visible_to(user), provinces=_provinces()
     )
     persons = _filtered(user, form)
-    page = max(1, int(request.GET.get("page", "1")) if request.GET.get("page", "").isdigit() else 1)
+    page = page_number(request.GET.get("page"))
     q = form.cleaned_data.get("q", "").strip() if form.is_valid() else ""
     if q:
         result = search_persons(user, q, page=page, per_page=PER_PAGE, base=persons)
