@@ -127,7 +127,9 @@ def audit_record(
             role=who.role,
             action=action,
             object_type=object_type,
-            object_id="" if object_id in (None, "") else str(object_id),
+            # An id comes from the caller's URL too (a 70-character area "code"): the column
+            # holds 64, and a denial that cannot be written would fail the request.
+            object_id="" if object_id in (None, "") else str(object_id)[:64],
             area_code=area_code,
             outcome=outcome,
             reason=reason[:255],

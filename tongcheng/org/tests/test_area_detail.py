@@ -119,3 +119,12 @@ def test_it_runs_a_fixed_number_of_queries(cast, django_assert_num_queries) -> N
     # 13 release savepoint.
     with django_assert_num_queries(13):
         assert client.get("/org/areas/140403000000/").status_code == 200
+
+
+def test_it_audits_a_denial_for_an_overlong_code_without_failing(cast) -> None:  # type: ignore[no-untyped-def]
+    # The id comes from the URL: longer than the trail's column, its denial must still be
+    # written (PostgreSQL refused the over-long value and the request failed).
+    response = cast.client("community_a").get("/org/areas/" + "x" * 70 + "/")
+    assert response.status_code == 404
+    event = AuditEvent.objects.get(action="deny:org:area_detail")
+    assert event.object_id == "x" * 64
