@@ -12,11 +12,15 @@ Areas used by the cast (real NBS codes of 长治市):
 
 from __future__ import annotations
 
+import threading
+from collections.abc import Callable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any
 
 import pytest
 from django.core.management import call_command
+from django.db import connections
 from django.test import Client
 
 from tongcheng.lib.roles import Role
@@ -51,24 +55,27 @@ CAST: dict[str, tuple[Role, str, str | None]] = {
 }
 
 
+def seed_reference_and_cast() -> None:
+    """The real reference data and the cast's accounts."""
+    call_command("load_reference", verbosity=0)
+    areas = {key: Area.objects.get(code=code) for key, code in AREA_CODES.items()}
+    for username, (role, area_key, department_code) in CAST.items():
+        user = User.objects.create(username=username, display_name=username)
+        user.set_unusable_password()
+        user.save(update_fields=["password"])
+        Membership.objects.create(
+            user=user,
+            role=role,
+            area=areas[area_key],
+            department=Department.objects.get(code=department_code) if department_code else None,
+        )
+
+
 @pytest.fixture(scope="session")
 def django_db_setup(django_db_setup: Any, django_db_blocker: Any) -> None:
     """Reference data and the cast's accounts, once for the whole run."""
     with django_db_blocker.unblock():
-        call_command("load_reference", verbosity=0)
-        areas = {key: Area.objects.get(code=code) for key, code in AREA_CODES.items()}
-        for username, (role, area_key, department_code) in CAST.items():
-            user = User.objects.create(username=username, display_name=username)
-            user.set_unusable_password()
-            user.save(update_fields=["password"])
-            Membership.objects.create(
-                user=user,
-                role=role,
-                area=areas[area_key],
-                department=Department.objects.get(code=department_code)
-                if department_code
-                else None,
-            )
+        seed_reference_and_cast()
 
 
 @dataclass
@@ -92,3 +99,36 @@ class Cast:
 @pytest.fixture
 def cast(db: None) -> Cast:
     return Cast(areas={key: Area.objects.get(code=code) for key, code in AREA_CODES.items()})
+
+
+@pytest.fixture
+def committed_cast(transactional_db: None) -> Cast:
+    """The cast for concurrency tests, whose rows are committed so other threads see them.
+
+    pytest-django runs these tests after every ordinary database test and empties every table
+    after each of them, so the reference data and the cast are written again when missing.
+    """
+    if not User.objects.filter(username="community_a").exists():
+        seed_reference_and_cast()
+    return Cast(areas={key: Area.objects.get(code=code) for key, code in AREA_CODES.items()})
+
+
+def run_concurrently[T](work: Callable[[int], T], n: int) -> list[T | BaseException]:
+    """Run `work(0)` … `work(n - 1)` at once on n threads, each with its own connection.
+
+    A barrier releases them together; what each returned or raised comes back in order.
+    Use with `committed_cast` (rows must be committed to be seen by the threads).
+    """
+    barrier = threading.Barrier(n)
+
+    def run(index: int) -> T | BaseException:
+        try:
+            barrier.wait(timeout=30)
+            return work(index)
+        except BaseException as error:  # handed back to the test, which decides
+            return error
+        finally:
+            connections.close_all()
+
+    with ThreadPoolExecutor(max_workers=n) as pool:
+        return list(pool.map(run, range(n)))

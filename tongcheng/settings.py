@@ -6,6 +6,7 @@ are set: production never runs on the development keys. See docs/deploy.md for e
 
 import base64
 import os
+import tempfile
 from pathlib import Path
 
 import dj_database_url
@@ -140,6 +141,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
         "init_command": "PRAGMA journal_mode=WAL; PRAGMA synchronous=NORMAL; "
         "PRAGMA busy_timeout=5000;",
         "transaction_mode": "IMMEDIATE",
+    }
+    # The test database is a file, not memory: the concurrency tests' threads then wait on each
+    # other's write lock (busy_timeout) as production connections do, where an in-memory shared
+    # cache refuses at once. One file per test process, so two runs never share one.
+    DATABASES["default"]["TEST"] = {
+        "NAME": os.path.join(tempfile.gettempdir(), f"tongcheng-test-{os.getpid()}.sqlite3")
     }
 # Each request runs in one transaction: a write and its audit event commit together or not at all.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
