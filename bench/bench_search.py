@@ -4,8 +4,15 @@
 database: SQLite in a cached file under bench/data/ (generated once per size, reused after:
 delete the file to regenerate), PostgreSQL in a temporary database at 127.0.0.1:5432 (user
 postgres), dropped at the end. The child generates BENCH_PERSONS files (default 1,000,000) with
-bench/ledger_data.py, then times `search_persons` for ~200 queries of each kind, as a city-wide
-user and as a community officer of 潞州区. Target: p95 ≤ 20 ms for each.
+bench/ledger_data.py, then times `search_persons` for BENCH_QUERIES queries (default 200) of
+each kind, as a city-wide user and as a community officer of 潞州区. Target: p95 ≤ 20 ms for
+each kind, scope and state.
+
+Each measurement is repeated BENCH_ROUNDS times (default 3) and the spread of the rounds' p95 is
+printed (lowest–highest), not the best round. On PostgreSQL it is done in two states:
+"fresh" — right after the bulk load, before any statistics or visibility map exist (autovacuum
+is held off the two tables meanwhile, so the state cannot change half-way) — and "analysed",
+after VACUUM ANALYZE, as autovacuum leaves a live database.
 
     .venv/bin/python bench/run.py search             # both engines
     BENCH_ENGINES=sqlite BENCH_PERSONS=100000 .venv/bin/python bench/run.py search
@@ -32,6 +39,7 @@ DATA = BENCH / "data"
 # Bump when ledger_data.py changes what it writes: cached databases are then regenerated.
 DATA_VERSION = 1
 QUERIES = int(os.environ.get("BENCH_QUERIES", "200"))
+ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 TARGET_MS = 20.0
 PG_URL = "postgres://postgres@127.0.0.1:5432/{name}"
 COMMUNITY = "140403001001"
@@ -139,7 +147,8 @@ def ledger_database(engine: str, n: int) -> Iterator[None]:
                 NameKey.objects.all().delete()
                 Person.objects.all().delete()
             print(f"  [{engine}] generating {n:,} files …", flush=True)
-            timings = ledger_data.generate(n)
+            # PostgreSQL: measured first as loaded, then analysed (child()).
+            timings = ledger_data.generate(n, analyse=engine == "sqlite")
             emit(f"[{engine}] generate {n:,} files: rows", round(timings["rows"], 1), "s")
             emit(f"[{engine}] generate {n:,} files: indexes", round(timings["indexes"], 1), "s")
         else:
@@ -223,31 +232,52 @@ def time_queries(search: Callable[[str], Any], queries: list[str]) -> list[float
     return latencies
 
 
+def measure_state(engine: str, state: str, users: dict[str, Any], queries: Any) -> float:
+    """ROUNDS rounds of every kind of query for every user; prints the spread; the worst p95."""
+    from tongcheng.org.models import User
+    from tongcheng.registry.search import search_persons
+
+    worst = 0.0
+    for label, user in users.items():
+        for kind, values in queries.items():
+
+            def search(q: str, username: str = user.username) -> Any:
+                # A fresh user per request, as in a view (memberships read each time).
+                return search_persons(User.objects.get(username=username), q)
+
+            rounds = [percentiles(time_queries(search, values)) for _ in range(ROUNDS)]
+            p50s = sorted(p50 for p50, _ in rounds)
+            p95s = sorted(p95 for _, p95 in rounds)
+            worst = max(worst, p95s[-1])
+            name = f"[{engine}, {state}] {label}: {kind}"
+            emit(f"{name} p50 (median of {ROUNDS})", p50s[len(p50s) // 2], "ms")
+            emit(f"{name} p95, lowest of {ROUNDS}", p95s[0], "ms")
+            emit(f"{name} p95, highest of {ROUNDS}", p95s[-1], "ms")
+    verdict = "met" if worst <= TARGET_MS else f"MISSED by {worst - TARGET_MS:.1f} ms"
+    print(f"  [{engine}, {state}] worst p95 {worst:.2f} ms: target {TARGET_MS:.0f} ms {verdict}")
+    return worst
+
+
 def child(engine: str) -> None:
     n = persons_wanted()
     with ledger_database(engine, n):
-        from tongcheng.org.models import User
-        from tongcheng.registry.search import search_persons
+        import ledger_data
 
         users = {
             "city": bench_user("bench.city", "city_admin", CITY),
             "community": bench_user("bench.community", "community_officer", COMMUNITY),
         }
         queries = sample_queries(n, random.Random(7))
-        worst = 0.0
-        for label, user in users.items():
-            for kind, values in queries.items():
-
-                def search(q: str, username: str = user.username) -> Any:
-                    # A fresh user per request, as in a view (memberships read each time).
-                    return search_persons(User.objects.get(username=username), q)
-
-                p50, p95 = percentiles(time_queries(search, values))
-                worst = max(worst, p95)
-                emit(f"[{engine}] {label}: {kind} p50", p50, "ms")
-                emit(f"[{engine}] {label}: {kind} p95", p95, "ms")
-        verdict = "met" if worst <= TARGET_MS else f"MISSED by {worst - TARGET_MS:.1f} ms"
-        print(f"  [{engine}] worst p95 {worst:.2f} ms: target {TARGET_MS:.0f} ms {verdict}")
+        if engine != "postgresql":
+            measure_state(engine, "analysed", users, queries)
+            return
+        ledger_data.autovacuum(False)
+        try:
+            measure_state(engine, "fresh", users, queries)
+        finally:
+            ledger_data.autovacuum(True)
+        ledger_data.analyse_tables()
+        measure_state(engine, "analysed", users, queries)
 
 
 if __name__ == "__main__":

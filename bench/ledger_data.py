@@ -223,8 +223,14 @@ def _hasher(context: str) -> Callable[[str], str]:
     return keyed
 
 
-def generate(n: int, *, seed: int = SEED, progress: bool = True) -> dict[str, float]:
-    """Write n synthetic files (and their NameKey rows); returns timings in seconds."""
+def generate(
+    n: int, *, seed: int = SEED, progress: bool = True, analyse: bool = True
+) -> dict[str, float]:
+    """Write n synthetic files (and their NameKey rows); returns timings in seconds.
+
+    `analyse=False` (PostgreSQL) leaves the tables as a bulk load leaves them: no planner
+    statistics and no visibility map, until the caller runs `analyse_tables()`.
+    """
     started = time.perf_counter()
     rng = random.Random(seed)
     names = Names(rng)
@@ -347,12 +353,28 @@ def generate(n: int, *, seed: int = SEED, progress: bool = True) -> dict[str, fl
                 f"SELECT setval(pg_get_serial_sequence('{person_table}', 'id'), "
                 f"(SELECT MAX(id) FROM {person_table}))"
             )
-            # What autovacuum does on a live database: statistics, and the visibility map
-            # that lets index-only scans skip the table.
-            cursor.execute(f"VACUUM ANALYZE {person_table}")
-            cursor.execute(f"VACUUM ANALYZE {namekey_table}")
+            if analyse:
+                analyse_tables()
             # Write the loaded pages out now, not while the benchmark measures (one run's
             # p95 tripled when the checkpointer flushed the load during the timings).
             cursor.execute("CHECKPOINT")
     timings["total"] = time.perf_counter() - started
     return timings
+
+
+def analyse_tables() -> None:
+    """What autovacuum does on a live PostgreSQL database, now: planner statistics, and the
+    visibility map that lets index-only scans skip the table."""
+    with connection.cursor() as cursor:
+        for model in (Person, NameKey):
+            cursor.execute(f"VACUUM ANALYZE {model._meta.db_table}")
+        cursor.execute("CHECKPOINT")
+
+
+def autovacuum(enabled: bool) -> None:
+    """Switch autovacuum on or off for the two big tables (PostgreSQL), so that a "freshly
+    loaded" measurement is not analysed half-way through by the autovacuum daemon."""
+    with connection.cursor() as cursor:
+        for model in (Person, NameKey):
+            value = "true" if enabled else "false"
+            cursor.execute(f"ALTER TABLE {model._meta.db_table} SET (autovacuum_enabled = {value})")
