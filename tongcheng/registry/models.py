@@ -15,7 +15,7 @@ one page.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date, timedelta
+from datetime import date, datetime, timedelta
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -183,6 +183,16 @@ class Person(models.Model):
         ]
         constraints = [
             models.CheckConstraint(condition=Q(area_code__digits=12), name="person_area_code_12"),
+            # One file per ID number, held by the database: the actions' look-up before the
+            # insert cannot see a concurrent request's file (actions.persons turns a refusal
+            # into the known-number answer). Every status counts: a person who moved away or
+            # went home keeps the one file and is reactivated on it, and a merged file is
+            # deleted. Files without a number are left out.
+            models.UniqueConstraint(
+                fields=["id_number_hash"],
+                condition=~Q(id_number_hash=""),
+                name="person_one_file_per_id_number",
+            ),
         ]
 
     def __str__(self) -> str:
@@ -491,9 +501,25 @@ class ImportJobQuerySet(models.QuerySet["ImportJob"]):
         """Uploads into communities where the user may write (scope.py)."""
         return self.filter(scope.imports_q(user))
 
+    def pending(self) -> ImportJobQuerySet:
+        """Jobs whose import is not over: their upload is still kept (encrypted)."""
+        return self.filter(state__in=ImportJob.PENDING)
+
+    def untouched_since(self, moment: datetime) -> ImportJobQuerySet:
+        """Pending jobs nobody moved on since `moment` (left, or their task was lost)."""
+        return self.pending().filter(touched_at__lte=moment)
+
+    def ended_with_upload(self) -> ImportJobQuerySet:
+        """Jobs that are over but still hold their upload (an erasure that did not happen)."""
+        return self.exclude(state__in=ImportJob.PENDING).filter(content__isnull=False)
+
 
 class ImportJob(models.Model):
-    """An uploaded ledger: validated first (dry run), then written all at once or not at all."""
+    """An uploaded ledger: validated first (dry run), then written all at once or not at all.
+
+    The upload is kept encrypted only while the job is pending, and erased when it ends
+    (actions.uploads). One pending job per file and community (the constraint below); a file
+    already imported there is refused before (actions.imports.check_resubmission)."""
 
     class State(models.TextChoices):
         VALIDATING = "validating", _("Checking")
@@ -503,13 +529,21 @@ class ImportJob(models.Model):
         DONE = "done", _("Imported")
         FAILED = "failed", _("Failed")
         CANCELLED = "cancelled", _("Cancelled")
+        EXPIRED = "expired", _("Expired")
+
+    # The states in which the job can still go on (to a check, a commit); the others end it.
+    PENDING = (State.VALIDATING, State.READY, State.IMPORTING)
 
     community = models.ForeignKey(Area, models.PROTECT, related_name="+")
     area_code = models.CharField(max_length=12, editable=False)
     file_name = models.CharField(_("file"), max_length=255)
     file_sha256 = models.CharField(max_length=64, db_index=True)
-    # The upload itself, kept only until the import is done or cancelled.
+    # The upload, encrypted (identifiers.seal_upload), kept only while the job is pending.
     content = models.BinaryField(null=True, blank=True, editable=False)
+    # When the upload was erased (the state says why); null while it is kept.
+    content_erased_at = models.DateTimeField(null=True, blank=True)
+    # The last step of the job (upload, check, commit): 24 hours later a pending job expires.
+    touched_at = models.DateTimeField(default=timezone.now)
     state = models.CharField(_("state"), max_length=12, choices=State.choices)
     rows_total = models.PositiveIntegerField(default=0)
     rows_done = models.PositiveIntegerField(default=0)
@@ -526,6 +560,15 @@ class ImportJob(models.Model):
         ordering = ["-created_at", "-id"]
         verbose_name = _("ledger import")
         verbose_name_plural = _("ledger imports")
+        constraints = [
+            # The same bytes uploaded twice at once into one community make one job: the
+            # second insert fails here (checked before, but a check alone races).
+            models.UniqueConstraint(
+                fields=["community", "file_sha256"],
+                condition=Q(state__in=["validating", "ready", "importing"]),
+                name="importjob_one_pending_per_file",
+            ),
+        ]
 
     def __str__(self) -> str:
         return self.file_name

@@ -44,12 +44,19 @@ def two_factor_secret_start(*, actor: User) -> str:
 
 @transaction.atomic
 def two_factor_code_use(*, actor: User, code: str) -> bool:
-    """Whether `code` is the account's current code; if so its time step is used up."""
+    """Whether `code` is the account's current code; if so its time step is used up.
+
+    The check and the use are one conditional UPDATE: of several requests sending one code at
+    once, the first to update the row wins and the others find the step used (PostgreSQL
+    re-reads the row after the winner commits; SQLite runs them one after the other).
+    """
     step = twofactor.matching_step(actor, code)
     if step is None:
         return False
+    used = User.objects.filter(pk=actor.pk, totp_last_step__lt=step).update(totp_last_step=step)
+    if used != 1:
+        return False
     actor.totp_last_step = step
-    actor.save(update_fields=["totp_last_step"])
     return True
 
 

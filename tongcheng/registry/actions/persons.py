@@ -4,21 +4,23 @@ Every write is one transaction that stores the file's columns (columns.person_co
 as the import), its name index, the dashboard summary (actions.summary), one history line and
 one audit event (history). One ID number, one file: a number already on a file is refused
 before anything is written (DuplicateIdNumber inside the user's scope, IdNumberElsewhere
-outside it, after a denied audit event that names no file).
+outside it, after a denied audit event that names no file). A concurrent request's file, which
+that look-up cannot see, is kept out by the database (person_one_file_per_id_number) and gets
+the same answer (_person_insert).
 """
 
 from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from django.conf import settings
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.db.models import F
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongcheng.audit.models import AuditEvent
 from tongcheng.audit.services import audit_record
+from tongcheng.registry import allowance
 from tongcheng.registry.actions.duplicates import duplicates_record
 from tongcheng.registry.actions.names import name_keys_refresh
 from tongcheng.registry.actions.summary import summary_refresh_communities, summary_refresh_person
@@ -26,6 +28,7 @@ from tongcheng.registry.columns import filled_fields, person_changes, person_col
 from tongcheng.registry.errors import (
     DuplicateIdNumber,
     IdNumberElsewhere,
+    LimitReached,
     RevealRefused,
     StaleVersion,
 )
@@ -131,16 +134,31 @@ def person_create(
 
 def _person_insert(
     *, actor: User, community: Area, data: PersonInput, notice_given: bool
-) -> Person:
+) -> Person | None:
+    """The new file, or None when a file outside the actor's scope took its number meanwhile.
+
+    The look-up before (_id_number_held) cannot see a concurrent request's file that is not
+    committed yet; the database's constraint (person_one_file_per_id_number) then refuses this
+    insert once that file is committed, and the same look-up, run again, finds it (PostgreSQL
+    reads committed rows per statement) and answers as for a number known before. A refusal
+    with no such file is something else and is raised again.
+    """
     today = timezone.localdate()
-    person = Person.objects.create(
-        community=community,
-        area_code=community.code,
-        created_by=actor,
-        status_since=today,
-        notice_given_on=today if notice_given else None,
-        **person_columns(data),
-    )
+    try:
+        # A savepoint: the refused insert leaves the caller's transaction usable.
+        with transaction.atomic():
+            person = Person.objects.create(
+                community=community,
+                area_code=community.code,
+                created_by=actor,
+                status_since=today,
+                notice_given_on=today if notice_given else None,
+                **person_columns(data),
+            )
+    except IntegrityError:
+        if _id_number_held(actor=actor, id_number=data.id_number):
+            return None
+        raise
     name_keys_refresh(person)
     summary_refresh_communities([person.area_code])
     filled = filled_fields(data)
@@ -165,35 +183,41 @@ def person_update(
             actor=actor, id_number=data.id_number, exclude_pk=person.pk
         )
         if changes and not elsewhere:
-            person_save_changes(
-                actor=actor, person=person, expected_version=expected_version, changes=changes
-            )
+            try:
+                # A savepoint of its own (atomic): a refused UPDATE leaves this one usable.
+                person_save_changes(
+                    actor=actor, person=person, expected_version=expected_version, changes=changes
+                )
+            except IntegrityError:
+                # A concurrent request gave the number to another file (see _person_insert).
+                if "id_number_hash" not in changes or not _id_number_held(
+                    actor=actor, id_number=data.id_number, exclude_pk=person.pk
+                ):
+                    raise
+                elsewhere = True
     if elsewhere:
         raise IdNumberElsewhere()
     return person
 
 
-def reveals_today(user: User) -> int:
-    """How many full-number views the user made today (the daily limit counts them)."""
-    start = timezone.localtime().replace(hour=0, minute=0, second=0, microsecond=0)
-    return AuditEvent.objects.filter(
-        user_id=user.pk, action="person.reveal", outcome="allowed", at__gte=start
-    ).count()
-
-
 @transaction.atomic
 def person_reveal(*, actor: User, person: Person, reason: str) -> dict[str, str]:
-    """The clear ID number and phone, once, for a stated reason; audited and limited per day."""
+    """The clear ID number and phone, once, for a stated reason; audited and limited per day.
+
+    The daily limit is registry.allowance's REVEALS: counted and written under the lock of the
+    actor's row, so parallel reveals never pass it."""
     reason = " ".join(reason.split())
     if len(reason) < REVEAL_REASON_MIN:
         raise RevealRefused(
             _("Give the reason for showing the full numbers (at least 4 characters).")
         )
-    limit = int(getattr(settings, "REVEAL_LIMIT_PER_DAY", 50))
-    if reveals_today(actor) >= limit:
+    try:
+        allowance.spend(actor=actor, budget=allowance.REVEALS)
+    except LimitReached as exc:
         raise RevealRefused(
-            _("You have reached today's limit of %(limit)d full-number views.") % {"limit": limit}
-        )
+            _("You have reached today's limit of %(limit)d full-number views.")
+            % {"limit": exc.limit}
+        ) from exc
     audit_person(
         actor=actor,
         action="person.reveal",

@@ -13,12 +13,15 @@ import datetime as dt
 from collections.abc import Iterable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any
 
-from django.db import connection
+from django.db import IntegrityError, connection, transaction
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import ngettext
 
 from tongcheng.registry.columns import name_keys
-from tongcheng.registry.ledger.rows import NewFile, RowSpec, pinyin_row
+from tongcheng.registry.errors import ImportRefused
+from tongcheng.registry.ledger.plan import files_with_hashes
+from tongcheng.registry.ledger.rows import NewFile, Outcome, RowSpec, pinyin_row
 from tongcheng.registry.ledger.sql import adapt, column, postgres, stamp, table
 from tongcheng.registry.models import NameKey, Person, PersonChange
 
@@ -30,6 +33,8 @@ BATCH = 5000
 SQLITE_CACHE_KB = 64 * 1024
 # The action of the history rows and audit event of an import.
 ACTION = "person.import"
+# The refusal's code when a file took a row's ID number during the commit (insert_persons_once).
+ID_NUMBER_TAKEN = "id_number_taken"
 # Date columns that come from the row (the fixed ones are adapted once).
 _ROW_DATES = frozenset({"birth_date", "arrived_on", "permit_issued_on", "permit_expires_on"})
 
@@ -123,6 +128,41 @@ def row_spec(community: Area, user: User | None, now: dt.datetime) -> RowSpec:
 def insert_persons(new: list[NewFile], ids: list[int], spec: RowSpec, writer: Writer) -> None:
     rows = ([pk, *pinyin_row(file.row, spec)] for file, pk in zip(new, ids, strict=True))
     writer.write(Person, ["id", *spec.fields], rows)
+
+
+def insert_persons_once(
+    create: list[Outcome], ids: list[int], spec: RowSpec, writer: Writer
+) -> None:
+    """insert_persons of the rows that create a file, refused by row when a number is taken.
+
+    The commit looks the rows' ID numbers up inside its transaction, but a file another request
+    registers meanwhile is not seen until it is committed; the database's constraint
+    (person_one_file_per_id_number) then refuses the write. The write runs in a savepoint so
+    that the files can be looked up again: the rows whose number a file now holds are named in
+    an ImportRefused (the commit leaves 0 rows). A refusal with no such row is raised again.
+    """
+    new = [o.new for o in create if o.new is not None]
+    try:
+        # COPY goes through the driver's own cursor: wrap_database_errors gives its errors
+        # Django's classes, as every other write has them.
+        with transaction.atomic(), connection.wrap_database_errors:
+            insert_persons(new, ids, spec, writer)
+    except IntegrityError:
+        held = files_with_hashes([o.id_hash for o in create if o.id_hash])
+        rows = [o.number for o in create if o.id_hash in held]
+        if not rows:
+            raise
+        raise ImportRefused(
+            ngettext(
+                "Row %(rows)s: a file with this ID number was registered while the import ran. "
+                "Nothing was imported; upload the file again to check it.",
+                "Rows %(rows)s: files with these ID numbers were registered while the import "
+                "ran. Nothing was imported; upload the file again to check it.",
+                len(rows),
+            )
+            % {"rows": ", ".join(map(str, rows))},
+            ID_NUMBER_TAKEN,
+        ) from None
 
 
 def allocate_ids(count: int) -> list[int]:
