@@ -26,6 +26,8 @@ CONTEXT = {
     "address": "person.address",
     "permit_number": "person.permit_number",
 }
+# The keyed hash of the last 4 characters searched (audit only: the suffix columns are clear).
+LAST4_CONTEXT = "person.last4"
 # The encrypted fields of a file, by the name forms and history use.
 ENCRYPTED_FIELDS = tuple(CONTEXT)
 
@@ -38,6 +40,12 @@ def id_number_hash(id_number: str) -> str:
 def phone_hash(phone: str) -> str:
     """The keyed hash of a normalised phone number."""
     return crypto.keyed_hash(phone, context=CONTEXT["phone"])
+
+
+def last4_hash(last4: str) -> str:
+    """The keyed hash of 4 searched characters (ID number or phone), for the look-up's audit
+    event: an auditor hashes a number's last 4 the same way to find who searched for them."""
+    return crypto.keyed_hash(last4.upper(), context=LAST4_CONTEXT)
 
 
 def identifier_columns(
@@ -77,6 +85,17 @@ def decryptor(field: str) -> Callable[[str], str]:
         return crypto.decrypt(token, context=context) if token else ""
 
     return decrypt
+
+
+def seal_upload(content: bytes, *, job_id: int) -> bytes:
+    """An uploaded ledger as it is stored: encrypted, bound to its import job (associated
+    data), so that a copied blob cannot be opened as another job's upload."""
+    return crypto.encrypt_bytes(content, context=f"import.content:{job_id}")
+
+
+def open_upload(sealed: bytes, *, job_id: int) -> bytes:
+    """The clear bytes of a stored upload (crypto.DecryptionError if it is not the job's)."""
+    return crypto.decrypt_bytes(sealed, context=f"import.content:{job_id}")
 
 
 def decrypt(person: Person, field: str) -> str:

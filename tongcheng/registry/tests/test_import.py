@@ -293,11 +293,11 @@ def test_it_writes_nothing_when_the_scope_is_gone_after_writing(cast) -> None:
 
 def test_it_refuses_a_resubmitted_file(cast) -> None:
     data = ledger_bytes(good_rows(2))
-    job, ledger = imports.job_create(
+    job, _upload = imports.job_create(
         actor=cast.community_a, community=community(), file_name="a.xlsx",
         content=data,
     )  # fmt: skip
-    imports.job_validate(job=job, ledger=ledger)
+    imports.job_validate(job=job)
     assert job.state == ImportJob.State.READY
     job = imports.job_start_commit(actor=cast.community_a, job=job)
     assert job.state == ImportJob.State.DONE

@@ -24,6 +24,8 @@ from tongcheng.registry.tests.test_import import COMMUNITY_A, good_rows, ledger_
 pytestmark = pytest.mark.django_db
 
 LIST = "/registry/import/"
+# The jobs' own tasks: an upload also queues its expiry, due 24 hours later.
+JOB_TASKS = {"task_path": "tongcheng.registry.actions.imports.process_job_task"}
 
 
 def upload(client: Client, data: bytes, name: str = "台账.xlsx", community: str = COMMUNITY_A):
@@ -59,7 +61,7 @@ def test_it_serves_the_template_with_drop_downs(cast) -> None:
     rows = list(book.get_sheet_by_name("台账").iter_rows())
     assert rows[0][:3] == ["序号", "姓名", "民族"]
     options = list(book.get_sheet_by_name("选项").iter_rows())
-    assert options[0][1:3] == ["男", "拉面/餐饮经营"]
+    assert options[0][1:3] == ["男", "拉面馆/餐馆经营者"]  # the screens' words
     assert "回族" in [row[0] for row in options]
 
 
@@ -91,11 +93,27 @@ def test_it_reports_errors_by_row_and_column_and_cannot_commit(cast) -> None:
     rows[1][2] = "火星族"
     upload(client, ledger_bytes(rows))
     job = ImportJob.objects.get()
-    assert job.state == ImportJob.State.INVALID
+    # Two valid rows: the job waits for a choice (the valid rows only, or a corrected file).
+    assert job.state == ImportJob.State.READY and job.summary["errors"] == 1
     assert [(e["row"], e["column"]) for e in job.errors] == [(6, "民族 (C)")]
     page = client.get(f"/registry/import/{job.pk}/").content.decode()
     assert "火星族" in page and "民族 (C)" in page
+    assert f'/registry/import/{job.pk}/commit/"' not in page  # no all-or-nothing commit
     client.post(f"/registry/import/{job.pk}/commit/")
+    job.refresh_from_db()
+    assert job.state == ImportJob.State.READY
+    assert Person.objects.count() == 0
+
+
+def test_it_ends_a_job_whose_rows_all_have_errors(cast) -> None:
+    client = cast.client("community_a")
+    rows = good_rows(2)
+    for row in rows:
+        row[2] = "火星族"
+    upload(client, ledger_bytes(rows))
+    job = ImportJob.objects.get()
+    assert job.state == ImportJob.State.INVALID
+    client.post(f"/registry/import/{job.pk}/commit-valid/")
     job.refresh_from_db()
     assert job.state == ImportJob.State.INVALID
     assert Person.objects.count() == 0
@@ -196,7 +214,7 @@ def test_it_runs_large_imports_in_the_background_with_progress(
         upload(client, ledger_bytes(good_rows(5)))
     job = ImportJob.objects.get()
     assert job.state == ImportJob.State.VALIDATING  # waits for the worker
-    task = DBTaskResult.objects.get()
+    task = DBTaskResult.objects.filter(**JOB_TASKS).get()
     assert task.task_path == "tongcheng.registry.actions.imports.process_job_task"
     assert task.args_kwargs == {"args": [], "kwargs": {"job_id": job.pk}}
     assert list(ImportJob.objects.filter(state__in=imports.ACTIVE)) == [job]
@@ -218,8 +236,10 @@ def test_it_runs_large_imports_in_the_background_with_progress(
     event = AuditEvent.objects.get(action="person.import")
     assert event.user_id == cast.community_a.pk
     assert event.role == job.summary["role"] != ""  # the role the commit was asked with
-    assert set(DBTaskResult.objects.values_list("status", flat=True)) == {"SUCCESSFUL"}
-    assert DBTaskResult.objects.count() == 2
+    assert set(DBTaskResult.objects.filter(**JOB_TASKS).values_list("status", flat=True)) == {
+        "SUCCESSFUL"
+    }
+    assert DBTaskResult.objects.filter(**JOB_TASKS).count() == 2
     assert no_threads == []
 
 
@@ -253,7 +273,7 @@ def test_it_commits_a_job_once_and_names_who_committed_it(cast, monkeypatch) -> 
     street = cast.client("street")
     street.post(f"/registry/import/{job.pk}/commit/")
     street.post(f"/registry/import/{job.pk}/commit/")
-    assert DBTaskResult.objects.count() == 2  # the dry run and ONE commit
+    assert DBTaskResult.objects.filter(**JOB_TASKS).count() == 2  # the dry run and ONE commit
     run_worker()
     job.refresh_from_db()
     assert job.state == ImportJob.State.DONE

@@ -29,17 +29,18 @@ from tongcheng.registry.actions.bulk.write import (
     allocate_ids,
     insert_changes,
     insert_name_keys,
-    insert_persons,
+    insert_persons_once,
     row_spec,
     sqlite_page_cache,
     update_persons,
 )
 from tongcheng.registry.actions.summary import summary_add_counts, summary_refresh_communities
+from tongcheng.registry.actions.uploads import upload_erase
 from tongcheng.registry.dimensions import count_files
 from tongcheng.registry.errors import ImportInvalid, ImportRefused
 from tongcheng.registry.ledger.plan import Plan, Sorter, outcomes, update_changes
 from tongcheng.registry.ledger.rows import Chunk, Outcome, Progress, RowSpec
-from tongcheng.registry.models import ImportJob, Person
+from tongcheng.registry.models import HouseholdMember, ImportJob, Person
 from tongcheng.registry.policy import RECORD_WRITERS
 
 if TYPE_CHECKING:
@@ -48,6 +49,8 @@ if TYPE_CHECKING:
 
 # Who the audit event names when an operator imports without an account (import_ledger).
 OPERATOR = "import_ledger"
+# The refusal's code when the job is taken: committed, or being committed, by someone else.
+CLAIMED = "claimed"
 
 
 @dataclass
@@ -78,7 +81,10 @@ def _claim(job: ImportJob) -> None:
         .values_list("pk", flat=True)
     )
     if not list(waiting):
-        raise ImportRefused(_("This import cannot be committed in its current state."), "state")
+        raise ImportRefused(
+            _("This import was already committed or has ended; nothing was imported again."),
+            CLAIMED,
+        )
 
 
 def commit_import(
@@ -155,12 +161,20 @@ class _NewFiles:
         """Persons, their name keys and history rows; ids drawn for the chunk at once."""
         ids = allocate_ids(len(create))
         new = [o.new for o in create if o.new is not None]
-        insert_persons(new, ids, self.spec, self.writer)
+        insert_persons_once(create, ids, self.spec, self.writer)
         insert_name_keys(new, ids, self.writer)
         add_range(self.ranges, ids)
         history = [(pk, file.filled) for file, pk in zip(new, ids, strict=True)]
         insert_changes(history, self.actor, self.now, self.writer)
         self.created += len(ids)
+        # Household members read from a row's household cell (ledger.household).
+        members = [
+            HouseholdMember(person_id=pk, name=m.name, relation=m.relation, birth_date=m.birth_date)
+            for outcome, pk in zip(create, ids, strict=True)
+            for m in outcome.household
+        ]
+        if members:
+            HouseholdMember.objects.bulk_create(members)
 
 
 def _write_new_files(
@@ -213,5 +227,6 @@ def _record(
             summary={**(job.summary or {}), "result": detail},
             rows_done=plan.rows_total,
             finished_at=timezone.now(),
-            content=None,
         )
+        job.state = ImportJob.State.DONE
+        upload_erase(actor=actor if actor is not None else Actor.system(OPERATOR), job=job)
