@@ -48,12 +48,15 @@ VARIANTS: Mapping[str, tuple[str, ...]] = {
     "credit_code": ("统一社会信用代码", "信用代码", "社会信用代码"),
     "arrival_date": (
         "来长时间", "来长日期", "来长治时间", "到达日期", "来长治日期", "来本市时间",
-        "来长年月", "到达时间",
+        "来长年月", "到达时间", "来本市日期", "来本市年月",
     ),
     "permit_number": ("居住证号", "暂住证号", "居住证号码", "暂住证号码", "居住证编号"),
     "permit_issued": ("居住证发证日期", "发证日期", "居住证签发日期", "办证日期"),
     "permit_expires": ("居住证有效期", "有效期至", "有效期", "居住证有效期至", "暂住证有效期"),
     "notes": ("备注", "说明", "其他"),
+    # Children or family written into one cell ("子：马小明，2016年9月生"): not a file's field;
+    # the importer reads household members from it where it can.
+    "household": ("随迁子女", "子女情况", "子女", "随迁人员", "家庭成员", "共同居住人员"),
 }  # fmt: skip
 
 # Fallback when a cell is no variant: (keyword it contains, field), tried in order, so the
@@ -75,6 +78,8 @@ KEYWORDS: tuple[tuple[str, str], ...] = (
     ("籍贯", "origin"),
     ("来源", "origin"),
     ("来长", "arrival_date"),
+    ("来本市", "arrival_date"),
+    ("子女", "household"),
     ("住址", "address"),
     ("居住地", "address"),
     ("暂住", "address"),

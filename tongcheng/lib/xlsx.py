@@ -5,9 +5,16 @@ directory is checked — file size ≤ 50 MB, declared uncompressed size ≤ 500
 ≤ 100:1 — so a zip bomb is refused in milliseconds, without memory growth. The directory can lie,
 so the parts are then streamed through a bounded decompressor (1 MB at a time, CRC checked) that
 stops at the same limit. Macros (vbaProject.bin), external links (xl/externalLinks/, or external
-relationship targets) and encryption (an encrypted workbook is an OLE compound file, not a zip)
-are refused. The few XML parts we read ourselves ([Content_Types].xml, the workbook
-relationships) are parsed with defusedxml.
+relationship targets of the workbook or of any other part: an oleObject of a worksheet linking
+to a file elsewhere, for instance; only hyperlinks may point outside) and encryption (an
+encrypted workbook is an OLE compound file, not a zip) are refused. The few XML parts we read
+ourselves ([Content_Types].xml, the relationships) are parsed with defusedxml.
+
+While the parts are decompressed, the rows of each worksheet are counted from the raw XML (a
+byte search for `<row`, nothing parsed): `check_xlsx` returns these `Facts`, so that a web
+request can refuse a ledger over the row cap, and decide whether it is small enough to check at
+once, without reading the workbook itself. Long because the checks and the reading of one file
+format belong together: the reader relies on what the checks refused.
 
 Rows are read with python-calamine (Rust; ~8× faster than openpyxl, docs/performance.md). Its
 XML reader does not expand DTD entities. Formulas are never evaluated: calamine returns the value
@@ -20,8 +27,9 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
-from collections.abc import Iterable, Iterator
+from collections.abc import Generator, Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO, Any
@@ -44,6 +52,12 @@ OLE_MAGIC = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"
 
 _MACRO_TYPES = ("macroEnabled", "vbaProject", "vnd.ms-office.activeX")
 _EXTERNAL_LINK_TYPE = "externalLink"
+# The one kind of relationship that may point outside the workbook: a cell's hyperlink, which
+# nothing here follows (an oleObject, image or template linked from elsewhere may not).
+_HYPERLINK_TYPE = "/hyperlink"
+# A row element in a worksheet part (some writers use a namespace prefix: <x:row …>).
+_ROW_TAG = re.compile(rb"<(?:[A-Za-z_][\w.-]*:)?row[\s>/]")
+_WORKSHEET_PART = re.compile(r"xl/worksheets/[^/]+\.xml", re.IGNORECASE)
 
 Cell = str | int | float | bool | dt.date | dt.datetime | dt.time | dt.timedelta
 Source = str | Path | bytes | IO[bytes]
@@ -60,6 +74,23 @@ class Limits:
 
 
 DEFAULT_LIMITS = Limits()
+
+
+@dataclass(frozen=True)
+class Facts:
+    """What the check learnt of a workbook without reading it: the rows each worksheet part
+    holds (counted in its XML, so empty formatted rows count too) and the bytes of all parts."""
+
+    rows: dict[str, int] = field(default_factory=dict)  # worksheet part name → rows
+    uncompressed: int = 0
+
+    @property
+    def largest_sheet_rows(self) -> int:
+        return max(self.rows.values(), default=0)
+
+    @property
+    def total_rows(self) -> int:
+        return sum(self.rows.values())
 
 
 class XlsxRefused(Exception):
@@ -104,8 +135,8 @@ def check_name(file_name: str) -> None:
 
 def check_xlsx(
     source: Source, *, file_name: str | None = None, limits: Limits = DEFAULT_LIMITS
-) -> None:
-    """Raise XlsxRefused unless the file is a plain, bounded .xlsx workbook.
+) -> Facts:
+    """Raise XlsxRefused unless the file is a plain, bounded .xlsx workbook; else its Facts.
 
     Order matters for speed: size and magic first, then the zip directory (no decompression),
     then the content checks, and only then the bounded decompression of every part.
@@ -114,7 +145,7 @@ def check_xlsx(
         check_name(file_name)
     stream, size = _open_bytes(source)
     try:
-        _check(stream, size, limits)
+        return _check(stream, size, limits)
     finally:
         if isinstance(source, str | Path):
             stream.close()
@@ -122,7 +153,7 @@ def check_xlsx(
             stream.seek(0)
 
 
-def _check(stream: IO[bytes], size: int, limits: Limits) -> None:
+def _check(stream: IO[bytes], size: int, limits: Limits) -> Facts:
     if size > limits.max_bytes:
         raise XlsxRefused(
             "too_large",
@@ -150,7 +181,7 @@ def _check(stream: IO[bytes], size: int, limits: Limits) -> None:
         _check_directory(infos, size, limits)
         names = {info.filename for info in infos}
         _check_content(archive, names)
-        _check_decompressed(archive, infos, limits)
+        return _check_decompressed(archive, infos, limits)
 
 
 def _bomb() -> XlsxRefused:
@@ -205,6 +236,19 @@ def _check_content(archive: zipfile.ZipFile, names: set[str]) -> None:
                 "Type", ""
             ):
                 raise _external()
+    # The other parts' relationships (worksheets, drawings, …): an external target is refused
+    # as at the workbook's level, but for hyperlinks.
+    for name in sorted(names):
+        if name == "xl/_rels/workbook.xml.rels" or not name.lower().endswith(".rels"):
+            continue
+        if not name.lower().startswith("xl/"):
+            continue
+        for element in _read_small_xml(archive, name).iter():
+            kind = element.get("Type", "")
+            if _EXTERNAL_LINK_TYPE in kind:
+                raise _external()
+            if element.get("TargetMode") == "External" and not kind.endswith(_HYPERLINK_TYPE):
+                raise _external()
 
 
 def _external() -> XlsxRefused:
@@ -234,22 +278,34 @@ def _read_small_xml(archive: zipfile.ZipFile, name: str) -> Any:
 
 def _check_decompressed(
     archive: zipfile.ZipFile, infos: list[zipfile.ZipInfo], limits: Limits
-) -> None:
+) -> Facts:
     """Decompress every part in 1 MB chunks, counting: a lying directory is caught here.
 
     zipfile stops each part at its declared size and checks the CRC, so a part that claims
-    to be small but expands further fails as a bad CRC.
+    to be small but expands further fails as a bad CRC. The rows of worksheet parts are
+    counted on the way (a tag split between two chunks is found in the carried-over tail).
     """
     total = 0
+    rows: dict[str, int] = {}
     for info in infos:
+        worksheet = bool(_WORKSHEET_PART.fullmatch(info.filename))
+        count, tail = 0, b""
         try:
             with archive.open(info) as part:
                 while chunk := part.read(CHUNK):
                     total += len(chunk)
                     if total > limits.max_uncompressed:
                         raise _bomb()
+                    if worksheet:
+                        # A tag ending inside the tail was counted with the previous chunk.
+                        buffer = tail + chunk
+                        count += sum(1 for m in _ROW_TAG.finditer(buffer) if m.end() > len(tail))
+                        tail = chunk[-64:]
         except (zipfile.BadZipFile, OSError, EOFError, NotImplementedError, RuntimeError):
             raise _damaged() from None
+        if worksheet:
+            rows[info.filename] = count
+    return Facts(rows=rows, uncompressed=total)
 
 
 @dataclass
@@ -331,7 +387,8 @@ def _shared_rows(rows: Iterable[list[Cell]]) -> list[list[Cell]]:
 
 
 def read_sheet(source: Source, *, sheet: int | str = 0) -> Sheet:
-    """The rows of the first visible worksheet (or the one named). Call check_xlsx first."""
+    """The rows of the first visible worksheet (or the one named, or the n-th visible one).
+    Call check_xlsx first."""
     stream, _size = _open_bytes(source)
     try:
         workbook = python_calamine.CalamineWorkbook.from_filelike(stream)
@@ -339,26 +396,11 @@ def read_sheet(source: Source, *, sheet: int | str = 0) -> Sheet:
         raise _damaged() from None
     try:
         if isinstance(sheet, int):
-            visible = [
-                meta.name
-                for meta in workbook.sheets_metadata
-                if meta.visible == python_calamine.SheetVisibleEnum.Visible
-                and meta.typ == python_calamine.SheetTypeEnum.WorkSheet
-            ]
+            visible = _visible(workbook)
             if not visible:
                 raise XlsxRefused("no_sheet", _("The workbook has no worksheet."))
-            found = workbook.get_sheet_by_name(visible[min(sheet, len(visible) - 1)])
-        else:
-            found = workbook.get_sheet_by_name(sheet)
-        rows = _shared_rows(found.iter_rows())
-        start = found.start
-        merged = list(found.merged_cell_ranges or [])
-        return Sheet(
-            name=found.name,
-            rows=rows,
-            first_column=start[1] if start else 0,
-            merged=merged,
-        )
+            sheet = visible[min(sheet, len(visible) - 1)]
+        return _sheet(workbook, sheet)
     except XlsxRefused:
         raise
     except Exception:
@@ -367,6 +409,47 @@ def read_sheet(source: Source, *, sheet: int | str = 0) -> Sheet:
         workbook.close()
         if isinstance(source, str | Path):
             stream.close()
+
+
+def read_sheets(source: Source) -> Generator[Sheet]:
+    """Every visible worksheet, in the workbook's order, read one at a time (a sheet the caller
+    drops is freed before the next is read). Call check_xlsx first."""
+    stream, _size = _open_bytes(source)
+    try:
+        workbook = python_calamine.CalamineWorkbook.from_filelike(stream)
+    except Exception:
+        raise _damaged() from None
+    try:
+        names = _visible(workbook)
+        if not names:
+            raise XlsxRefused("no_sheet", _("The workbook has no worksheet."))
+        for name in names:
+            try:
+                found = _sheet(workbook, name)
+            except Exception:
+                raise _damaged() from None
+            yield found
+    finally:
+        workbook.close()
+        if isinstance(source, str | Path):
+            stream.close()
+
+
+def _visible(workbook: Any) -> list[str]:
+    return [
+        meta.name
+        for meta in workbook.sheets_metadata
+        if meta.visible == python_calamine.SheetVisibleEnum.Visible
+        and meta.typ == python_calamine.SheetTypeEnum.WorkSheet
+    ]
+
+
+def _sheet(workbook: Any, name: str) -> Sheet:
+    found = workbook.get_sheet_by_name(name)
+    rows = _shared_rows(found.iter_rows())
+    start = found.start
+    merged = list(found.merged_cell_ranges or [])
+    return Sheet(name=found.name, rows=rows, first_column=start[1] if start else 0, merged=merged)
 
 
 def open_xlsx(

@@ -36,9 +36,38 @@ INPUT_FIELDS = (
     "notes",
 )
 
+# The words a ledger writes for each occupation category, the screens' words first (the
+# template offers those: one vocabulary for the template and the pages), then the older
+# template's, so that a filled-in old template still imports. A file format, not translated.
+OCCUPATION_WORDS: dict[str, tuple[str, ...]] = {
+    "noodle_restaurant": ("拉面馆/餐馆经营者", "拉面/餐饮经营"),
+    "catering_work": ("餐饮从业人员", "餐饮服务"),
+    "construction": ("建筑工人", "建筑务工"),
+    "vendor": ("个体经商", "个体商贩"),
+    "transport": ("交通运输", "运输"),
+    "factory": ("工厂工人", "工厂务工"),
+    "student": ("学生",),
+    "unemployed": ("未就业", "无业"),
+    "other": ("其他",),
+}
+# Word → category, for the import to read a cell that is exactly one of these words.
+OCCUPATION_SYNONYMS: dict[str, str] = {
+    word: code for code, words in OCCUPATION_WORDS.items() for word in words
+}
+
+
+# Person.name_pinyin and name_initials' lengths: a name of the 64 characters allowed spells
+# longer (64 × 爨 is 256 letters of "cuan"), which PostgreSQL refused (a 500). The keys are cut
+# to the columns; a search by pinyin or initials matches their start.
+PINYIN_MAX = 128
+INITIALS_MAX = 32
+
 
 def name_columns(name: str) -> dict[str, str]:
-    return {"name_pinyin": name_pinyin(name), "name_initials": name_initials(name)}
+    return {
+        "name_pinyin": name_pinyin(name)[:PINYIN_MAX],
+        "name_initials": name_initials(name)[:INITIALS_MAX],
+    }
 
 
 def name_keys(name: str) -> set[str]:

@@ -37,6 +37,9 @@ urlpatterns = [
     path("import/<int:pk>/", imports.import_detail, name="import_detail"),
     path("import/<int:pk>/commit/", imports.import_commit, name="import_commit"),
     path("import/<int:pk>/cancel/", imports.import_cancel, name="import_cancel"),
+    path("import/<int:pk>/sheet/", imports.import_sheet, name="import_sheet"),
+    path("import/<int:pk>/commit-valid/", imports.import_commit_valid, name="import_commit_valid"),
+    path("import/<int:pk>/rejected.xlsx", imports.import_rejected, name="import_rejected"),
     # Export (exports.py)
     path("export/", exports.export_ledger, name="export"),
     # Statistics (stats.py)

@@ -112,6 +112,53 @@ def test_it_refuses_external_links() -> None:
     assert refused(data) == "external_links"
 
 
+SHEET_RELS = "xl/worksheets/_rels/sheet1.xml.rels"
+RELS_NS = "http://schemas.openxmlformats.org/package/2006/relationships"
+OFFICE_REL = "http://schemas.openxmlformats.org/officeDocument/2006/relationships"
+
+
+def sheet_rels(kind: str, target: str) -> bytes:
+    return (
+        f'<?xml version="1.0" encoding="UTF-8" standalone="yes"?>'
+        f'<Relationships xmlns="{RELS_NS}"><Relationship Id="rId1" Type="{OFFICE_REL}/{kind}" '
+        f'Target="{target}" TargetMode="External"/></Relationships>'
+    ).encode()
+
+
+def test_it_refuses_an_external_link_in_a_worksheets_own_relationships() -> None:
+    """An oleObject linking to a file elsewhere, declared by the worksheet, not the workbook."""
+    plain = workbook_bytes([["姓名"], ["张三"]])
+    assert check_xlsx(plain).rows  # accepted as it is
+    data = add_part(plain, SHEET_RELS, sheet_rels("oleObject", "file:///C:/ledger/其他台账.xlsx"))
+    assert refused(data) == "external_links"
+    drawing = add_part(
+        plain, "xl/drawings/_rels/drawing1.xml.rels", sheet_rels("image", "http://x.test/a.png")
+    )
+    assert refused(drawing) == "external_links"
+
+
+def test_it_accepts_a_hyperlink_to_outside_which_nothing_follows() -> None:
+    data = add_part(
+        workbook_bytes([["姓名"], ["张三"]]), SHEET_RELS, sheet_rels("hyperlink", "http://x.test/")
+    )
+    check_xlsx(data)
+
+
+def test_it_counts_each_worksheets_rows_without_parsing_it() -> None:
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True})
+    book.add_worksheet("填表说明").write_string(0, 0, "说明")
+    ledger = book.add_worksheet("台账")
+    for row in range(20000):  # more than one 1 MB chunk of XML: tags split between chunks
+        for column in range(3):
+            ledger.write_number(row, column, row * 3 + column)
+    book.close()
+    facts = check_xlsx(buffer.getvalue())
+    assert sorted(facts.rows.values()) == [1, 20000]
+    assert facts.largest_sheet_rows == 20000 and facts.total_rows == 20001
+    assert facts.uncompressed > MB
+
+
 def test_it_parses_xml_with_defusedxml_and_refuses_entity_tricks() -> None:
     data = workbook_bytes([["a"]])
     buffer = io.BytesIO()

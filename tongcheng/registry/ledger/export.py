@@ -2,10 +2,10 @@
 
 Rows are read with `values_list(...).iterator(chunk_size=…)` and written as they come, so
 100k rows export without memory growth: the .xlsx through XlsxWriter in constant-memory mode
-into a temporary file, the CSV as a stream. Identifiers are masked unless the caller asked for
-an identified export (the view checks the role and the reason). Every text cell that a
-spreadsheet could read as a formula (it starts with = + - @ | % or a control character) is
-written with a leading apostrophe (OWASP "CSV injection").
+into a temporary file, the CSV as a stream. Identifiers are masked, and birth dates cut to year
+and month, unless the caller asked for an identified export (the view checks the role and the
+reason). Every text cell that a spreadsheet could read as a formula (it starts with = + - @ | %
+or a control character) is written with a leading apostrophe (OWASP "CSV injection").
 
 The column headers are the Chinese names of the ledger form, not translated: they are a file
 format that `tongcheng.lib.headers` reads back on import.
@@ -25,6 +25,7 @@ import xlsxwriter
 from django.db.models import QuerySet
 from django.utils.translation import gettext as _
 
+from tongcheng.lib.masking import birth_month
 from tongcheng.org.models import Region
 from tongcheng.registry.identifiers import decryptor, masker
 from tongcheng.registry.models import Occupation, Person
@@ -115,6 +116,8 @@ def ledger_rows(queryset: QuerySet[Person], *, identified: bool) -> Iterator[lis
     id_number, phone, address = (decryptor(f) for f in ("id_number", "phone", "address"))
     show_id = (lambda v: v) if identified else masker("id_number")
     show_phone = (lambda v: v) if identified else masker("phone")
+    # A masked export says year and month of a birth date: the day would complete the ID mask.
+    show_born = date.isoformat if identified else birth_month
     rows = queryset.order_by("area_code", "name_pinyin", "id").values_list(*VALUES)
     for number, row in enumerate(rows.iterator(chunk_size=CHUNK_SIZE), start=1):
         (
@@ -142,7 +145,7 @@ def ledger_rows(queryset: QuerySet[Person], *, identified: bool) -> Iterator[lis
             neutralise(name),
             ethnicity,
             sexes.get(sex, ""),
-            born.isoformat() if born else "",
+            show_born(born) if born else "",
             show_id(id_number(id_enc)) if id_enc else "",
             show_phone(phone(phone_enc)) if phone_enc else "",
             neutralise(origin),

@@ -2,13 +2,20 @@
 
 Valid rows are sorted into create / update / elsewhere / unchanged (the package docstring says
 how); issues keep their Excel row and column. The commit sorts its rows with the same Sorter.
+
+The same ID number twice in a file: when every field of the later row is the same (the same
+person entered twice) it is skipped with a note; when anything differs it is an error that names
+both rows. Rows without an ID number are never skipped as identical: two people may share a
+name and little else is written; they are marked as possible duplicates instead.
 """
 
 from __future__ import annotations
 
 import contextlib
+import dataclasses
 import datetime as dt
 import json
+import operator
 from collections import Counter
 from collections.abc import Generator, Iterator
 from dataclasses import dataclass, field
@@ -29,16 +36,17 @@ from tongcheng.registry.ledger.rows import Chunk, Outcome, Progress, RowSpec
 from tongcheng.registry.ledger.sql import column, postgres, table
 from tongcheng.registry.models import Person
 from tongcheng.registry.rules import crowded, look_alike_keys
-from tongcheng.registry.validation import ReferenceCache
+from tongcheng.registry.validation import PersonInput, ReferenceCache
 
 if TYPE_CHECKING:
     from tongcheng.org.models import Area
-    from tongcheng.registry.validation import PersonInput
 
 # ID-number hashes looked up per statement.
 LOOKUP_CHUNK = 2000
 # The report keeps this many errors and warnings (the counts are always exact).
 MAX_ISSUES = 1000
+# Every field of a row, for telling the same person entered twice from a conflict.
+_ALL_FIELDS = operator.attrgetter(*(f.name for f in dataclasses.fields(PersonInput)))
 
 
 @dataclass
@@ -67,9 +75,17 @@ class Plan:
     warnings: list[Issue] = field(default_factory=list)
     error_count: int = 0
     warning_count: int = 0
+    # Every row with an error (the rows "import the valid rows only" leaves out).
+    error_rows: set[int] = field(default_factory=set)
+    # (row, reason code, message) of rows below the header that hold no person to import.
+    skipped: list[tuple[int, str, str]] = field(default_factory=list)
+    household_members: int = 0  # members read from household cells, of the rows to create
+    # Keyed hashes of the ID numbers looked up city-wide (the dry run's audit event).
+    looked_up: list[str] = field(default_factory=list)
 
     def add(self, kind: str, issue: Issue) -> None:
         if kind == "error":
+            self.error_rows.add(issue.row)
             self.error_count += 1
             if len(self.errors) < MAX_ISSUES:
                 self.errors.append(issue)
@@ -97,7 +113,21 @@ class Plan:
             "warning_list": [w.as_dict() for w in self.warnings],
             "header_row": ledger.header_row if ledger else None,
             "unknown_columns": ledger.unknown[:50] if ledger else [],
+            "sheet": ledger.sheet_name if ledger else "",
+            "sheets": ledger.sheets if ledger else [],
+            "error_rows": sorted(self.error_rows),
+            "valid": self.valid_count(),
+            "skipped": len(self.skipped),
+            "skipped_rows": [
+                {"row": row, "reason": reason, "message": message}
+                for row, reason, message in self.skipped[:MAX_ISSUES]
+            ],
+            "household_members": self.household_members,
         }
+
+    def valid_count(self) -> int:
+        """Rows that pass every check and would create or update a file."""
+        return len(self.create) + len(self.update)
 
     def update_history(self) -> list[tuple[int, str]]:
         """(file id, JSON list of the fields changed) of each update, for its history row."""
@@ -114,12 +144,30 @@ def plan_import(
 ) -> Plan:
     """Validate every row and sort it into create / update / elsewhere (nothing is written)."""
     plan = Plan(rows_total=len(ledger.rows))
+    plan.skipped.extend((row, reason, skip_message(reason)) for row, reason in ledger.skipped)
     sorter = Sorter(ledger, community, plan)
     with gc_paused(), outcomes(ledger, refs, today, spec=None, progress=progress) as chunks:
         for chunk in chunks:
-            plan.create.extend((o.number, o.data) for o in sorter.sort(chunk.outcomes) if o.data)
+            for outcome in sorter.sort(chunk.outcomes):
+                if outcome.data:
+                    plan.create.append((outcome.number, outcome.data))
+                    plan.household_members += len(outcome.household)
     sorter.finish()
+    plan.skipped.sort()
     return plan
+
+
+def skip_message(reason: str, first: int = 0) -> str:
+    """Why a row is not imported, in words (`reason`: read.skip_reason's codes, identical)."""
+    if reason == "footer":
+        return _("A footer (total, filled in by, checked by, phone): not a person.")
+    if reason == "blank":
+        return _("Only spaces: not a person.")
+    if reason == "header":
+        return _("The header repeated: not a person.")
+    if reason == "identical":
+        return _("The same person as row %(row)d, entered twice: skipped.") % {"row": first}
+    return _("No name or other details of a person: not a person.")
 
 
 @contextlib.contextmanager
@@ -233,7 +281,8 @@ class Sorter:
         self.ledger = ledger
         self.community = community
         self.plan = plan
-        self.seen: dict[str, int] = {}  # ID-number hash → first row with it
+        # ID-number hash → first row with it, and that row's fields (a hash of them)
+        self.seen: dict[str, tuple[int, int]] = {}
         self.look_alikes = LookAlikes(community) if look_alikes else None
 
     def finish(self) -> None:
@@ -254,19 +303,36 @@ class Sorter:
             if outcome.data is None:
                 continue
             hashed = outcome.id_hash
-            first = self.seen.get(hashed) if hashed else None
-            if first is not None:
-                message = _("The same ID number as row %(row)d of this file.") % {"row": first}
-                plan.add("error", Issue(number, label("id_number"), message, "duplicate_in_file"))
-                continue
             if hashed:
-                self.seen[hashed] = number
+                fields = hash(_ALL_FIELDS(outcome.data))
+                first = self.seen.get(hashed)
+                if first is not None:
+                    self._twice(outcome, first, fields)
+                    continue
+                self.seen[hashed] = (number, fields)
             valid.append(outcome)
         return self._sort_valid(valid)
 
+    def _twice(self, outcome: Outcome, first: tuple[int, int], fields: int) -> None:
+        """A row with the ID number of an earlier one: skipped when it is the same in every
+        field, else an error naming both rows."""
+        row, first_fields = first
+        if fields == first_fields:
+            message = skip_message("identical", row)
+            self.plan.skipped.append((outcome.number, "identical", message))
+            return
+        message = _(
+            "The same ID number as row %(first)d of this file, but other details differ: "
+            "check rows %(first)d and %(row)d and keep the right one."
+        ) % {"first": row, "row": outcome.number}
+        label = self.ledger.column_label("id_number")
+        self.plan.add("error", Issue(outcome.number, label, message, "duplicate_in_file"))
+
     def _sort_valid(self, valid: list[Outcome]) -> list[Outcome]:
         plan = self.plan
-        existing = files_with_hashes([o.id_hash for o in valid if o.id_hash])
+        hashes = [o.id_hash for o in valid if o.id_hash]
+        plan.looked_up.extend(hashes)
+        existing = files_with_hashes(hashes)
         create: list[Outcome] = []
         here: list[tuple[int, int, PersonInput]] = []
         for outcome in valid:

@@ -4,20 +4,37 @@
 it needs no database (the reference data comes in a ReferenceCache) and returns plain values.
 Helpers load neither the API framework nor pypinyin's dictionaries: the importing process adds
 the pinyin columns as it writes (`pinyin_row`).
+
+Before a row is checked, the shapes real ledgers write are read as the form would take them
+(`_ledger_shapes`, only for the columns a ledger has): an occupation written in the screens' or
+the old template's words (columns.OCCUPATION_SYNONYMS) is its category; a birth month (出生年月
+1985.03) is compared with the ID number at month precision, the ID number then giving the day;
+a phone cell of several lines (Alt+Enter) keeps its first number, with a warning. Children
+written in one cell (子：马小明，2016年9月生) become household members where the whole cell reads
+as members (`household.parse_members`), else the text is kept in the note with a warning.
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import json
+import re
 from collections import Counter
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, NamedTuple
 
-from tongcheng.lib.pinyin import name_initials, name_pinyin
-from tongcheng.registry.columns import filled_fields, name_keys, person_columns
+from django.utils.translation import gettext as _
+
+from tongcheng.registry.columns import (
+    OCCUPATION_SYNONYMS,
+    filled_fields,
+    name_columns,
+    name_keys,
+    person_columns,
+)
 from tongcheng.registry.dimensions import count_files
 from tongcheng.registry.identifiers import id_number_hash, phone_hash
+from tongcheng.registry.ledger.household import Member, parse_members
 from tongcheng.registry.rules import all_known
 from tongcheng.registry.validation import FieldIssue, PersonInput, ReferenceCache, validate_person
 
@@ -55,6 +72,7 @@ class Outcome(NamedTuple):
     id_hash: str  # keyed hash of the ID number ("" without one)
     phone_hash: str  # keyed hash of the phone ("" without one)
     new: NewFile | None  # for a commit: the row as it would be written
+    household: tuple[Member, ...] = ()  # members read from the row's household cell
 
 
 class Chunk(NamedTuple):
@@ -116,9 +134,8 @@ def new_file(data: PersonInput, id_hash: str, phone_hash: str, spec: RowSpec) ->
 def pinyin_row(row: list[Any], spec: RowSpec) -> list[Any]:
     """A NewFile row with its name's pinyin and initials filled in (in this process)."""
     name_index, pinyin_index, initials_index = spec.name_columns
-    name = row[name_index]
-    row[pinyin_index] = name_pinyin(name)
-    row[initials_index] = name_initials(name)
+    keys = name_columns(row[name_index])
+    row[pinyin_index], row[initials_index] = keys["name_pinyin"], keys["name_initials"]
     return row
 
 
@@ -131,10 +148,21 @@ def process_rows(
 ) -> list[Outcome]:
     """Check each row; for a commit (`spec`) also build every valid row as it is written."""
     outcomes: list[Outcome] = []
+    present = {key for key, _index in keys}
+    shapes = bool(present & _SHAPED)
     for number, cells in rows:
         width = len(cells)
         raw = {key: cell_value(cells[index]) for key, index in keys if index < width}
+        notes: list[FieldIssue] = []
+        if shapes:
+            _ledger_shapes(raw, notes)
+        members: tuple[Member, ...] = ()
+        household = raw.pop("household", None)
+        if household is not None:
+            members = _household(household, raw, notes, today)
         data, errors, warnings = validate_person(raw, refs=refs, today=today)
+        if notes:
+            warnings = notes + warnings
         hashed = phone = ""
         new = None
         if data is not None:
@@ -144,8 +172,97 @@ def process_rows(
                 phone = phone_hash(data.phone)
             if spec is not None:
                 new = new_file(data, hashed, phone, spec)
-        outcomes.append(Outcome(number, data, errors, warnings, hashed, phone, new))
+        outcomes.append(Outcome(number, data, errors, warnings, hashed, phone, new, members))
     return outcomes
+
+
+# The columns whose ledger shapes `_ledger_shapes` reads.
+_SHAPED = frozenset({"occupation", "birth_date", "phone"})
+_RE_YEAR_MONTH = re.compile(r"((?:19|20)\d{2})\s*(?:[.\-/]|年)\s*(\d{1,2})\s*月?")
+_RE_COMPACT_MONTH = re.compile(r"((?:19|20)\d{2})(\d{2})")
+
+
+def _ledger_shapes(raw: dict[str, Any], notes: list[FieldIssue]) -> None:
+    """Read a row's occupation words, birth month and multi-line phone (module docstring)."""
+    occupation = raw.get("occupation")
+    if type(occupation) is str:
+        code = OCCUPATION_SYNONYMS.get(occupation.strip())
+        if code is not None:
+            raw["occupation"] = code
+    birth = raw.get("birth_date")
+    if birth is not None and not isinstance(birth, dt.date):
+        months = birth_months(birth)
+        if months and _id_month(raw.get("id_number")) in months:
+            # The month agrees with the ID number, which gives the day as well.
+            del raw["birth_date"]
+    phone = raw.get("phone")
+    if type(phone) is str and "\n" in phone.strip():
+        lines = [line.strip() for line in phone.splitlines() if line.strip()]
+        raw["phone"] = lines[0]
+        notes.append(
+            FieldIssue(
+                "phone",
+                _("The cell holds several lines; the first phone number was kept."),
+                "several_lines",
+            )
+        )
+
+
+def birth_months(value: Any) -> set[tuple[int, int]]:
+    """The (year, month) a birth cell written as a month means (1985.03, 1985年3月, 198503),
+    two for the number 1985.1 (Excel's 1985.10 or 1985.01); empty for a full date."""
+    if isinstance(value, float) and value.is_integer():
+        value = int(value)
+    if isinstance(value, float) and 1900 < value < 2101:
+        year, _dot, month = repr(value).partition(".")
+        if len(month) == 2:
+            return {(int(year), int(month))}
+        if len(month) == 1:
+            return {(int(year), int(month)), (int(year), int(month) * 10)}
+        return set()
+    text = str(value).strip()
+    match = _RE_YEAR_MONTH.fullmatch(text) or _RE_COMPACT_MONTH.fullmatch(text)
+    if match is None:
+        return set()
+    return {(int(match.group(1)), int(match.group(2)))}
+
+
+def _id_month(value: Any) -> tuple[int, int] | None:
+    """The birth (year, month) an ID number's digits say, without checking the number (the
+    check, and its errors, come with the row's validation)."""
+    if value is None:
+        return None
+    text = str(value).strip().replace(" ", "")
+    if len(text) == 18 and text[:17].isdigit():
+        return int(text[6:10]), int(text[10:12])
+    if len(text) == 15 and text.isdigit():
+        return 1900 + int(text[6:8]), int(text[8:10])
+    return None
+
+
+def _household(
+    value: Any, raw: dict[str, Any], notes: list[FieldIssue], today: dt.date
+) -> tuple[Member, ...]:
+    """The household cell's members; a cell that does not read as members goes to the note."""
+    text = str(value).strip()
+    if not text:
+        return ()
+    members = parse_members(text, today=today)
+    if members is not None:
+        return tuple(members)
+    note = raw.get("notes")
+    raw["notes"] = f"{note}；{text}" if note not in (None, "") else text
+    notes.append(
+        FieldIssue(
+            "household",
+            _(
+                "The household members could not be read from this cell; its text was kept "
+                "in the notes. Write them like 子：马小明，2016年9月生."
+            ),
+            "household_as_note",
+        )
+    )
+    return ()
 
 
 def chunk_of(outcomes: list[Outcome], spec: RowSpec | None) -> Chunk:

@@ -1,7 +1,9 @@
 """The downloadable import template: Chinese headers, drop-downs, text ID and phone columns.
 
 The headers are the Chinese names `tongcheng.lib.headers` reads back on import (a file format,
-not translated); the sheet of notes is in the user's language.
+not translated), in the screens' words (身份证号码, 来源地, 暂住地址, 来本市日期), and so are the
+occupations (columns.OCCUPATION_WORDS: 拉面馆/餐馆经营者, 建筑工人, 未就业, …); the import also
+reads the older template's words. The sheet of notes is in the user's language.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from django.utils.translation import gettext_lazy as _
 from xlsxwriter.worksheet import Worksheet
 
 from tongcheng.org.models import Ethnicity
+from tongcheng.registry.columns import OCCUPATION_WORDS
 
 TEMPLATE_HEADERS = (
     "序号",
@@ -20,14 +23,14 @@ TEMPLATE_HEADERS = (
     "民族",
     "性别",
     "出生日期",
-    "公民身份号码",
+    "身份证号码",
     "联系电话",
-    "户籍地",
-    "现住址",
+    "来源地",
+    "暂住地址",
     "从事职业",
     "工作单位",
     "统一社会信用代码",
-    "来长日期",
+    "来本市日期",
     "居住证号",
     "居住证有效期至",
     "备注",
@@ -43,7 +46,7 @@ TEMPLATE_EXAMPLE = (
     "13812345678",
     "甘肃省临夏回族自治州广河县",
     "东街街道和平社区建设路12号",
-    "拉面/餐饮经营",
+    OCCUPATION_WORDS["noodle_restaurant"][0],
     "马家拉面馆",
     "",
     "2014-03-05",
@@ -51,17 +54,8 @@ TEMPLATE_EXAMPLE = (
     "",
     "示例行，请删除",
 )
-OCCUPATION_LABELS = (
-    "拉面/餐饮经营",
-    "餐饮服务",
-    "建筑务工",
-    "个体商贩",
-    "运输",
-    "工厂务工",
-    "学生",
-    "无业",
-    "其他",
-)
+# The drop-down's words: the screens' word of each category.
+OCCUPATION_LABELS = tuple(words[0] for words in OCCUPATION_WORDS.values())
 
 
 # The sheet of notes, one line a row.
@@ -118,7 +112,7 @@ def _ledger_sheet(book: xlsxwriter.Workbook, sheet: Worksheet, ethnicities: int)
     example = book.add_format({"font_color": "#808080", "num_format": "@"})
     for column, (title, width) in enumerate(zip(TEMPLATE_HEADERS, TEMPLATE_WIDTHS, strict=True)):
         # ID, phone, credit code and permit number as text: a number cell loses digits.
-        is_text = title in ("公民身份号码", "联系电话", "统一社会信用代码", "居住证号")
+        is_text = title in ("身份证号码", "联系电话", "统一社会信用代码", "居住证号")
         sheet.set_column(column, column, width, text if is_text else None)
         sheet.write_string(0, column, title, header)
         sheet.write_string(1, column, TEMPLATE_EXAMPLE[column], example)

@@ -18,13 +18,18 @@ from django.utils.translation import gettext as _
 from tongcheng.lib.roles import AREA_ROLES
 from tongcheng.org.models import Area, User
 from tongcheng.registry.access import get_import_for_user
+from tongcheng.registry.actions.import_choices import (
+    job_choose_sheet,
+    job_rejected_rows,
+    job_start_commit_valid,
+)
 from tongcheng.registry.actions.imports import (
     ACTIVE,
     job_cancel,
     job_start_commit,
     job_upload,
 )
-from tongcheng.registry.errors import ImportRefused
+from tongcheng.registry.errors import ImportPending, ImportRefused
 from tongcheng.registry.forms.ledger import UploadForm
 from tongcheng.registry.ledger.template import import_template_bytes
 from tongcheng.registry.models import ImportJob
@@ -50,6 +55,9 @@ def import_list(request: HttpRequest) -> HttpResponse:
                 file_name=upload.name,
                 content=upload.read(),
             )
+        except ImportPending as exc:  # the same file's import is under way: open it
+            messages.info(request, exc.message)
+            return redirect("registry:import_detail", pk=exc.job_id)
         except ImportRefused as exc:
             form.add_error("file", exc.message)
         else:
@@ -113,3 +121,48 @@ def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
         return redirect("registry:import_detail", pk=job.pk)
     messages.success(request, _("The import was cancelled; nothing was imported."))
     return redirect("registry:import_list")
+
+
+def import_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check the upload again on the sheet the user chose (the dry run lists the sheets)."""
+    user = _user(request)
+    job = get_import_for_user(user, pk, write=True)
+    if request.method != "POST":
+        return redirect("registry:import_detail", pk=job.pk)
+    try:
+        job_choose_sheet(actor=user, job=job, sheet=request.POST.get("sheet", ""))
+    except ImportRefused as exc:
+        messages.error(request, exc.message)
+    return redirect("registry:import_detail", pk=job.pk)
+
+
+def import_commit_valid(request: HttpRequest, pk: int) -> HttpResponse:
+    """Import the rows without errors only, in one transaction; the others are left out."""
+    user = _user(request)
+    job = get_import_for_user(user, pk, write=True)
+    if request.method != "POST":
+        return redirect("registry:import_detail", pk=job.pk)
+    try:
+        job = job_start_commit_valid(actor=user, job=job)
+    except ImportRefused as exc:
+        messages.error(request, exc.message)
+        return redirect("registry:import_detail", pk=job.pk)
+    if job.state != ImportJob.State.IMPORTING:
+        _tell(request, job)
+    return redirect("registry:import_detail", pk=job.pk)
+
+
+def import_rejected(request: HttpRequest, pk: int) -> HttpResponseBase:
+    """The rejected rows with a 错误原因 column (the uploader's rows; audited)."""
+    user = _user(request)
+    job = get_import_for_user(user, pk, write=True)
+    try:
+        data = job_rejected_rows(actor=user, job=job)
+    except ImportRefused as exc:
+        messages.error(request, exc.message)
+        return redirect("registry:import_detail", pk=job.pk)
+    response = FileResponse(
+        io.BytesIO(data), as_attachment=True, filename=f"rejected-rows-{job.pk}.xlsx"
+    )
+    response["Cache-Control"] = "no-store"
+    return response

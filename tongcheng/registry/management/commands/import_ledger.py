@@ -1,10 +1,13 @@
 """Import an Excel ledger from the command line: the same checks and the same all-or-nothing
 commit as the web page, with a progress bar on stderr.
 
-    manage.py import_ledger FILE --community CODE [--dry-run] [--user USERNAME]
+    manage.py import_ledger FILE --community CODE [--sheet NAME|INDEX] [--dry-run] [--user USERNAME]
 
 With --user the import is recorded as that user's (an import job, history rows, scope
 check, re-submission detection later); without it, as the operator ("import_ledger").
+--sheet names the worksheet to import, or gives its position among the visible sheets (1 is
+the first); by default the sheet whose header names the most fields, and the command says
+which sheet it read and which others have a ledger header.
 """
 
 from __future__ import annotations
@@ -52,6 +55,9 @@ class Command(BaseCommand):
         parser.add_argument("--community", required=True, help="12-digit code of the community")
         parser.add_argument("--dry-run", action="store_true", help="check only, write nothing")
         parser.add_argument("--user", help="username the import is recorded for")
+        parser.add_argument(
+            "--sheet", help="sheet name, or position among the visible sheets (1 = the first)"
+        )
 
     def handle(self, *args: Any, **options: Any) -> None:
         path = Path(options["file"])
@@ -70,11 +76,11 @@ class Command(BaseCommand):
         content = path.read_bytes()
         try:
             check_resubmission(sha256_of(content), community)
-            ledger = read_ledger(content, file_name=path.name)
+            ledger = read_ledger(content, file_name=path.name, sheet=_sheet(options["sheet"]))
         except ImportRefused as exc:
             raise CommandError(exc.message) from None
         plan = plan_import(ledger, community, progress=Bar("check"))
-        self._report(plan)
+        self._report(plan, ledger)
         if plan.error_count:
             raise CommandError(f"{plan.error_count} error(s): nothing was imported")
         if options["dry_run"]:
@@ -102,7 +108,14 @@ class Command(BaseCommand):
             f"{result.unchanged} unchanged"
         )
 
-    def _report(self, plan: Plan) -> None:
+    def _report(self, plan: Plan, ledger: Ledger) -> None:
+        others = [item["name"] for item in ledger.sheets if item["name"] != ledger.sheet_name]
+        self.stdout.write(
+            f"sheet   {ledger.sheet_name} (header in row {ledger.header_row})"
+            + (f"; other sheets with a ledger header: {', '.join(others)}" if others else "")
+        )
+        for row, _reason, message in plan.skipped:
+            self.stdout.write(f"skip    row {row}: {message}")
         for issue in plan.errors:
             self.stdout.write(f"error   row {issue.row} {issue.column}: {issue.message}")
         for issue in plan.warnings:
@@ -114,3 +127,10 @@ class Command(BaseCommand):
             f"{len(plan.unchanged)} unchanged, {len(plan.elsewhere)} elsewhere, "
             f"{plan.error_count} errors, {plan.warning_count} warnings"
         )
+
+
+def _sheet(value: str | None) -> str | int | None:
+    """--sheet: a number is a position (read_ledger still prefers a sheet named so)."""
+    if value is None or value == "":
+        return None
+    return int(value) if value.isdigit() else value
