@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from django.utils.translation import gettext as _
+
 if TYPE_CHECKING:
     from tongcheng.registry.models import Person
 
@@ -42,6 +44,43 @@ class RevealRefused(Exception):
         self.message = message
 
 
+class LimitReached(Exception):
+    """A daily allowance (registry.allowance) has no room left: nothing was looked up or shown.
+
+    `needed` look-ups were asked for and `left` remain of today's `limit`."""
+
+    def __init__(self, *, needed: int, left: int, limit: int) -> None:
+        super().__init__(f"daily limit: {needed} asked, {left} of {limit} left")
+        self.needed = needed
+        self.left = left
+        self.limit = limit
+
+
+class LookupLimitReached(LimitReached):
+    """Today's exact-number searches (full ID, full phone, last 4) are used up.
+
+    The denied `person.lookup` event (with the keyed hashes of what was asked) is kept."""
+
+    @property
+    def message(self) -> str:
+        return _(
+            "You have reached today's limit of %(limit)d searches by ID number, phone number or "
+            "last 4 digits; this search was not run. Search by name, or try again tomorrow."
+        ) % {"limit": self.limit}
+
+
+class ImportLookupLimitReached(LimitReached):
+    """The dry run of this file would look up more ID numbers than are left today: not run."""
+
+    @property
+    def message(self) -> str:
+        return _(
+            "Checking this ledger needs %(needed)d ID-number look-ups, but only %(left)d of "
+            "today's %(limit)d are left; it was not checked. Split the file, or upload it "
+            "again tomorrow."
+        ) % {"needed": self.needed, "left": self.left, "limit": self.limit}
+
+
 class ConsentAlreadyGiven(Exception):
     """A consent of this kind is given and not withdrawn."""
 
@@ -61,6 +100,15 @@ class ImportRefused(Exception):
         super().__init__(message)
         self.message = message
         self.code = code
+
+
+class ImportPending(ImportRefused):
+    """The same file is already uploaded into the community and its import is not over: the
+    uploader is sent to that job (`job_id`) instead of starting a second one."""
+
+    def __init__(self, message: str, job_id: int) -> None:
+        super().__init__(message, "pending")
+        self.job_id = job_id
 
 
 class ImportInvalid(Exception):

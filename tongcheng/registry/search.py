@@ -44,7 +44,7 @@ from tongcheng.lib.idnumber import IdNumberError, parse_id_number
 from tongcheng.lib.phone import PhoneError, parse_phone
 from tongcheng.lib.textnorm import MIDDLE_DOT, normalize_digits, normalize_name
 from tongcheng.registry.columns import NAME_KEY_LENGTH
-from tongcheng.registry.identifiers import id_number_hash, phone_hash
+from tongcheng.registry.identifiers import id_number_hash, last4_hash, phone_hash
 from tongcheng.registry.models import NameKey, Person
 from tongcheng.registry.scope import record_prefixes
 
@@ -105,6 +105,9 @@ class _Term:
     column: str = ""
     low: str = ""
     high: str = ""
+    # An exact-number look-up (full ID number, full phone, last 4): the keyed hash of what was
+    # searched, for the daily allowance and the audit event (identifier_lookups).
+    searched: str = ""
 
     @property
     def rank(self) -> int:
@@ -191,19 +194,24 @@ def _code_term(text: str) -> _Term | None:
         except IdNumberError:
             # Only valid numbers are ever stored, so an invalid one matches no file.
             return _none("id_full")
+        hashed = id_number_hash(number)
         return _Term(
-            kind="id_full",
-            condition=Q(id_number_hash=id_number_hash(number)),
-            driver="hash",
+            kind="id_full", condition=Q(id_number_hash=hashed), driver="hash", searched=hashed
         )
     if _ID_LAST4.fullmatch(digits):
-        return _Term(kind="id_last4", condition=Q(id_number_last4=digits), driver="hash")
+        return _Term(
+            kind="id_last4",
+            condition=Q(id_number_last4=digits),
+            driver="hash",
+            searched=last4_hash(digits),
+        )
     if _LAST4.fullmatch(digits):
         return _Term(
             kind="mixed",
             condition=Q(id_number_last4=digits) | Q(phone_last4=digits),
             driver="hash",
             key=digits,
+            searched=last4_hash(digits),
         )
     if not digits.isdigit() or not digits.isascii():
         return None
@@ -211,7 +219,8 @@ def _code_term(text: str) -> _Term | None:
         phone = parse_phone(text).number
     except PhoneError:
         return _none("phone_full")
-    return _Term(kind="phone_full", condition=Q(phone_hash=phone_hash(phone)), driver="hash")
+    hashed = phone_hash(phone)
+    return _Term(kind="phone_full", condition=Q(phone_hash=hashed), driver="hash", searched=hashed)
 
 
 def _pinyin_letters(text: str) -> str | None:
@@ -247,6 +256,26 @@ def _terms(q: str) -> list[_Term]:
             # Something no index knows (punctuation, Latin names with digits): match nothing.
             terms.append(_none("mixed"))
     return terms
+
+
+@dataclass(frozen=True)
+class Lookup:
+    """One exact-number term of a query: `kind` id_full, phone_full, id_last4 or last4 (4
+    digits: of an ID number or a phone), `hashed` the keyed hash of what was typed."""
+
+    kind: str
+    hashed: str
+
+
+def identifier_lookups(q: str) -> list[Lookup]:
+    """The exact-number look-ups a query asks for, each answering yes or no to one guess of a
+    masked number: counted against the daily allowance and audited (registry.allowance). A
+    number that cannot exist (a wrong check digit) is none: it is answered without looking."""
+    return [
+        Lookup(kind="last4" if term.kind == "mixed" else term.kind, hashed=term.searched)
+        for term in _terms(q)
+        if term.searched
+    ]
 
 
 # --- Answering ----------------------------------------------------------------------------

@@ -8,12 +8,13 @@ looked for across the whole city; the queue shows a pair only to users who see b
 
 from __future__ import annotations
 
+from datetime import date
 from typing import TYPE_CHECKING
 
 from django.db.models import Q
 
 from tongcheng.registry import rules
-from tongcheng.registry.identifiers import id_number_hash
+from tongcheng.registry.identifiers import id_number_hash, phone_hash
 from tongcheng.registry.models import DuplicateCandidate, DuplicateCandidateQuerySet, Person
 
 if TYPE_CHECKING:
@@ -60,6 +61,29 @@ def look_alikes_of(person: Person) -> list[tuple[int, str]]:
             continue
         found.extend((pk, reason) for pk in holders if pk != person.pk)
     return found
+
+
+def look_alikes_before_create(
+    user: User, *, name: str, birth_date: date | None, phone: str, id_number: str = ""
+) -> list[Person]:
+    """The files in the user's scope that a file about to be created would look like.
+
+    The same rule as the review queue (look_alikes_of on the unsaved file), asked before saving
+    so the officer can open the existing file instead. Look-alikes outside the user's scope are
+    not named: the page shows no more than the search box would. A typed ID number that a
+    file already holds is the exact rule's case (one number, one file), not a look-alike.
+    """
+    if id_number and Person.objects.filter(id_number_hash=id_number_hash(id_number)).exists():
+        return []
+    probe = Person(name=name, birth_date=birth_date, phone_hash=phone_hash(phone) if phone else "")
+    ids = [pk for pk, _reason in look_alikes_of(probe)]
+    if not ids:
+        return []
+    return list(
+        Person.objects.visible_to(user)
+        .filter(pk__in=ids)
+        .select_related("ethnicity", "community")[:LIKELY_MATCHES]
+    )
 
 
 def open_duplicates(user: User) -> DuplicateCandidateQuerySet:

@@ -1,9 +1,11 @@
 """Masks for ID numbers, phones and names."""
 
+from datetime import date
+
 from hypothesis import given
 from hypothesis import strategies as st
 
-from tongcheng.lib.masking import STAR, mask_id_number, mask_name, mask_phone
+from tongcheng.lib.masking import STAR, birth_month, mask_id_number, mask_name, mask_phone
 
 DIGITS = st.text(alphabet="0123456789X", max_size=30)
 
@@ -13,22 +15,29 @@ def shown(masked: str) -> int:
 
 
 def test_it_masks_like_the_issue_shows() -> None:
-    assert mask_id_number("140403199001011234") == "1404**********1234"
-    assert mask_id_number("14040319900101123X") == "1404**********123X"
-    assert mask_id_number("14040319900101123x") == "1404**********123X"
-    assert mask_id_number("140403900101123") == "1404*******1123"
+    # The region code only: nothing of the birth date, order code or check digit.
+    assert mask_id_number("140403199001011234") == "140403************"
+    assert mask_id_number("14040319900101123X") == "140403************"
+    assert mask_id_number("14040319900101123x") == "140403************"
+    assert mask_id_number("140403900101123") == "140403*********"
     assert mask_phone("13812341234") == "138****1234"
     assert mask_phone("138-1234-1234") == "138****1234"
-    assert mask_phone("0355-2021234") == "0355-***1234"
-    assert mask_phone("010-62345678") == "010-****5678"
-    assert mask_phone("0355-2021234-801") == "0355-***1234-***"
+    # A landline's 7-8 subscriber digits: showing 4 would leave 800-8,000 candidates.
+    assert mask_phone("0355-2021234") == "0355-*******"
+    assert mask_phone("010-62345678") == "010-********"
+    assert mask_phone("0355-2021234-801") == "0355-*******-***"
+
+
+def test_it_shows_a_birth_date_as_year_and_month() -> None:
+    assert birth_month(date(1985, 3, 17)) == "1985-03"
+    assert birth_month(None) == ""
 
 
 @given(DIGITS)
 def test_it_never_shows_more_of_an_id_number_than_of_a_valid_one(value: str) -> None:
     masked = mask_id_number(value)
     assert len(masked) == len(value)
-    assert shown(masked) <= 8
+    assert shown(masked) <= 6
     if len(value) not in (15, 18):
         assert shown(masked) <= len(value) // 3
     if len(value) < 8:
@@ -45,7 +54,7 @@ def test_it_never_shows_more_of_a_phone_than_of_a_valid_one(value: str) -> None:
 def test_it_masks_short_and_odd_values_more() -> None:
     assert mask_id_number("") == ""
     assert mask_id_number("1234") == "****"
-    assert mask_id_number("123456789012") == "12********12"
+    assert mask_id_number("123456789012") == "1234********"
     assert mask_phone("1234") == "****"
     assert mask_phone("12") == "**"
     assert mask_phone("138123412") == "13******2"

@@ -6,10 +6,12 @@ import) decides what is valid.
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from typing import Any, cast
 
 from django import forms
+from django.utils.formats import date_format
 from django.utils.translation import gettext_lazy as _
 from django.utils.translation import pgettext_lazy
 
@@ -17,13 +19,21 @@ from tongcheng.lib.forms import BootstrapMixin
 from tongcheng.org.models import Area, Ethnicity
 from tongcheng.registry.identifiers import decrypt
 from tongcheng.registry.models import Consent, HouseholdMember, Occupation, Person
-from tongcheng.registry.validation import PersonInput, reference_cache, validate_person
+from tongcheng.registry.validation import (
+    PersonInput,
+    apply_text_rules,
+    reference_cache,
+    validate_person,
+)
 
 _DATE = {"type": "date"}
 
 
 class PersonForm(BootstrapMixin, forms.Form):
     """A file's fields, phone-friendly (native date pickers, numeric keyboards)."""
+
+    # Marked as required on the page although validate_person, not the field, refuses them empty.
+    required_marks = frozenset({"name", "ethnicity"})
 
     # Required-ness of name and ethnicity is validate_person's rule (one message for all paths).
     name = forms.CharField(label=pgettext_lazy("person", "Name"), max_length=64, required=False)
@@ -86,6 +96,7 @@ class PersonForm(BootstrapMixin, forms.Form):
         self, *args: Any, communities: Any, person: Person | None = None, **kwargs: Any
     ) -> None:
         super().__init__(*args, **kwargs)
+        apply_text_rules(self.fields)
         self.person = person
         self.data_input: PersonInput | None = None
         self.warnings: list[str] = []
@@ -99,6 +110,17 @@ class PersonForm(BootstrapMixin, forms.Form):
             # The edit page never shows identifiers in clear: empty keeps the stored value.
             for name in ("id_number", "phone", "permit_number"):
                 self.fields[name].help_text = _("Leave empty to keep the stored number.")
+            if person.id_number_enc:
+                # Sex and birth date of a file with an ID number are the number's (clean):
+                # never typed here, and the full date never shown (it would complete the mask).
+                self.initial.pop("birth_date", None)
+                for name in ("sex", "birth_date"):
+                    self.fields[name].disabled = True
+                born = person.birth_date
+                month = date_format(born, "YEAR_MONTH_FORMAT") if born else "—"
+                self.fields["birth_date"].help_text = _(
+                    "Taken from the ID number: %(month)s (the day only with the full numbers)."
+                ) % {"month": month}
 
     def clean(self) -> dict[str, Any]:
         cleaned = super().clean() or {}
@@ -122,6 +144,25 @@ class PersonForm(BootstrapMixin, forms.Form):
         self.warnings = [issue.message for issue in warnings]
         self.data_input = data
         return cleaned
+
+
+_ID_NUMBER = re.compile(r"^(\d{17}[\dXx]|\d{15})$")
+_MOBILE = re.compile(r"^1\d{10}$")
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+
+
+def initial_from_search(query: str) -> dict[str, str]:
+    """What the search-first box held, carried into the form: an ID number, a mobile number or
+    a name in characters (pinyin, initials and last-4 searches are not a value to register)."""
+    text = query.strip()
+    compact = re.sub(r"[\s-]", "", text)
+    if _ID_NUMBER.match(compact):
+        return {"id_number": compact.upper()}
+    if _MOBILE.match(compact):
+        return {"phone": compact}
+    if _HAN.search(text) and not any(ch.isdigit() for ch in text):
+        return {"name": text}
+    return {}
 
 
 def person_initial(person: Person) -> dict[str, Any]:

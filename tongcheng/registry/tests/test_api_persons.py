@@ -44,6 +44,11 @@ def test_it_lists_and_searches_in_scope_masked(cast: Cast) -> None:
     assert [item["id"] for item in body["items"]] == [own.pk]
     assert body["items"][0]["phone_masked"] == "138****5678"
     assert "13812345678" not in json.dumps(body)
+    # Year and month of the birth date, the ID number's region code: never the day.
+    number = decrypt(own, "id_number")
+    assert body["items"][0]["id_number_masked"] == number[:6] + "*" * 12
+    assert body["items"][0]["birth_month"] == f"{number[6:10]}-{number[10:12]}"
+    assert "birth_date" not in body["items"][0] and number[6:14] not in json.dumps(body)
     found = cast.client("district").get(LIST, {"q": "马"}).json()
     assert len(found["items"]) == 2
     assert AuditEvent.objects.filter(action="person.search", detail__kind="name").exists()

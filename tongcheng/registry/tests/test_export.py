@@ -86,7 +86,9 @@ def test_it_exports_the_usual_xlsx_layout_masked_and_audited(ledger) -> None:
     data = rows[3:]
     assert [row[1] for row in data] == ["白玉兰", "马晓梅"]  # by pinyin, scoped to community_a
     ma = data[1]
-    assert ma[5] == "6229**********0019"
+    # The region code only, and the birth date as year and month: the day would complete it.
+    assert ma[4] == "1980-01"
+    assert ma[5] == "622924************"
     assert ma[6] == "138****5678"
     assert ma[9] == "东街12号"
     assert ma[11] == '\'=HYPERLINK("http://evil","x")'
@@ -107,7 +109,8 @@ def test_it_streams_csv_masked_with_formulas_neutralised(ledger) -> None:
     assert rows[0][:2] == ["序号", "姓名"]
     by_name = {row[1]: row for row in rows[1:]}
     assert set(by_name) == {"白玉兰", "马晓梅"}  # the street holds community_a only
-    assert by_name["马晓梅"][5] == "6229**********0019"
+    assert by_name["马晓梅"][4] == "1980-01"
+    assert by_name["马晓梅"][5] == "622924************"
     assert by_name["马晓梅"][11].startswith("'=")
     assert AuditEvent.objects.get(action="person.export").detail["rows"] == 2
 
@@ -153,6 +156,7 @@ def test_it_exports_full_numbers_with_the_role_and_a_reason(ledger) -> None:
     rows = _csv_rows(response)
     by_name = {row[1]: row for row in rows[1:]}
     assert set(by_name) == {"白玉兰", "马晓梅", "马建国"}
+    assert by_name["马晓梅"][4] == "1980-01-01"
     assert by_name["马晓梅"][5] == ID_A
     assert by_name["马晓梅"][6] == "13812345678"
     event = AuditEvent.objects.get(action="person.export")

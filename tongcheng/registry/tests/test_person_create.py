@@ -124,7 +124,8 @@ def test_it_queues_fuzzy_duplicates_for_review(cast: Cast) -> None:
         A, name="马晓梅", id_number="", birth_date=date(1990, 5, 6), phone="13812345678"
     )
     cast.client("community_a").post(
-        URL, form(cast, sex="female", birth_date="1990-05-06", phone="13812345678")
+        URL,
+        form(cast, sex="female", birth_date="1990-05-06", phone="13812345678", confirm_new="1"),
     )
     new = Person.objects.exclude(pk=other.pk).get()
     reasons = set(
@@ -150,7 +151,7 @@ def test_it_queues_no_pair_for_a_phone_held_by_too_many_files(cast: Cast) -> Non
 
 def test_it_queues_pairs_for_a_phone_held_by_up_to_the_limit(cast: Cast) -> None:
     same_phone_files(LOOK_ALIKE_LIMIT - 1)
-    cast.client("community_a").post(URL, form(cast, name="韩秀兰", phone=PHONE))
+    cast.client("community_a").post(URL, form(cast, name="韩秀兰", phone=PHONE, confirm_new="1"))
     new = Person.objects.get(name="韩秀兰")
     pairs = DuplicateCandidate.objects.filter(person=new, reason="same_phone")
     assert pairs.count() == LOOK_ALIKE_LIMIT - 1

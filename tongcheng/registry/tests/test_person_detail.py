@@ -58,7 +58,12 @@ def test_it_shows_the_file_masked_and_audits_the_view(cast: Cast, person) -> Non
         assert "马晓梅" in content and "138****5678" in content and "东街1号" in content
         assert decrypt(person, "id_number") not in content
         assert "13812345678" not in content
-        assert "马小明" in content
+        # The region code of the ID number, and its birth date as year and month only.
+        number, born = decrypt(person, "id_number"), person.birth_date
+        assert number[:6] + "*" * 12 in content and number[6:14] not in content
+        assert f"{born.year}年{born.month}月" in content and born.isoformat() not in content
+        # A household member has no identifier: their full birth date completes nothing.
+        assert "马小明" in content and born.replace(year=2017).isoformat() in content
     events = AuditEvent.objects.filter(action="person.view", object_id=str(person.pk))
     assert events.count() == 4
     # Read-only: no edit link for the inspector.

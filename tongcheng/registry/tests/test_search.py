@@ -9,6 +9,7 @@ import pytest
 
 from tongcheng.lib.idnumber import make_id_number
 from tongcheng.registry import search
+from tongcheng.registry.identifiers import id_number_hash, last4_hash, phone_hash
 from tongcheng.registry.models import Person
 from tongcheng.registry.search import search_persons
 from tongcheng.registry.tests.factories import make_person
@@ -173,6 +174,24 @@ def test_it_combines_terms_of_different_kinds(cast: Any, ledger: Any) -> None:
     assert (_names(result), result.kind) == (["马晓梅"], "mixed")
     assert _names(search_persons(cast.community_a, "ma 5678")) == ["马晓梅"]
     assert search_persons(cast.community_a, "单 5678").items == []
+
+
+def test_it_names_the_exact_number_look_ups_of_a_query_by_their_keyed_hashes() -> None:
+    number = _id_ending_in_x()
+    lookups = search.identifier_lookups
+
+    def kinds(query: str) -> list[tuple[str, str]]:
+        return [(lookup.kind, lookup.hashed) for lookup in lookups(query)]
+
+    assert kinds(number.lower()) == [("id_full", id_number_hash(number))]
+    assert kinds("139 1234 5678") == [("phone_full", phone_hash("13912345678"))]
+    assert kinds("0355-2021234") == [("phone_full", phone_hash("0355-2021234"))]
+    assert kinds("５６７８") == [("last4", last4_hash("5678"))]
+    assert kinds(number[-4:].lower()) == [("id_last4", last4_hash(number[-4:]))]
+    assert kinds("5678 马 1234") == [("last4", last4_hash("5678")), ("last4", last4_hash("1234"))]
+    # Names, letters, and numbers that cannot be on file (answered without looking) are none.
+    for query in ("马晓梅", "mxm", "ma xiao mei", number[:-1] + "1", "12", "140403", ""):
+        assert lookups(query) == [], query
 
 
 def test_it_pages_with_one_extra_row(cast: Any, strategy: str) -> None:

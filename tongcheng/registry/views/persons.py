@@ -30,10 +30,12 @@ from tongcheng.org.models import Area, Region, User
 from tongcheng.registry.access import get_person_for_user, may_change_file
 from tongcheng.registry.actions import household as household_actions
 from tongcheng.registry.actions import persons as person_actions
+from tongcheng.registry.actions import searches as search_actions
 from tongcheng.registry.errors import (
     ConsentAlreadyGiven,
     DuplicateIdNumber,
     IdNumberElsewhere,
+    LookupLimitReached,
     RevealRefused,
     StaleVersion,
 )
@@ -44,13 +46,13 @@ from tongcheng.registry.forms.persons import (
     PersonSearchForm,
     RevealForm,
     VersionForm,
+    initial_from_search,
     person_initial,
 )
 from tongcheng.registry.history import audit_person
 from tongcheng.registry.identifiers import decrypt, masked
 from tongcheng.registry.models import Person
-from tongcheng.registry.search import search_persons
-from tongcheng.registry.selectors import likely_matches
+from tongcheng.registry.selectors import likely_matches, look_alikes_before_create
 from tongcheng.registry.validation import reference_cache
 
 PER_PAGE = 50
@@ -105,15 +107,18 @@ def person_list(request: HttpRequest) -> HttpResponse:
     persons = _filtered(user, form)
     page = page_number(request.GET.get("page"))
     q = form.cleaned_data.get("q", "").strip() if form.is_valid() else ""
+    status = 200
     if q:
-        result = search_persons(user, q, page=page, per_page=PER_PAGE, base=persons)
-        rows, has_next = result.items, result.has_next
-        audit_record(
-            actor=request,
-            action="person.search",
-            object_type="person",
-            detail={"kind": result.kind, "count": len(rows)},
-        )
+        # One event, written by the action: person.search, or person.lookup (counted per day).
+        try:
+            result = search_actions.person_search(
+                actor=user, q=q, page=page, per_page=PER_PAGE, base=persons
+            )
+        except LookupLimitReached as exc:
+            messages.error(request, exc.message)
+            rows, has_next, status = [], False, 429
+        else:
+            rows, has_next = result.items, result.has_next
     else:
         # visible_to is written as index ranges: the planner walks (area_code, name_pinyin).
         fetched = list(
@@ -122,12 +127,12 @@ def person_list(request: HttpRequest) -> HttpResponse:
             ]
         )
         rows, has_next = fetched[:PER_PAGE], len(fetched) > PER_PAGE
-    audit_record(
-        actor=request,
-        action="person.list",
-        object_type="person",
-        detail={"ids": [p.pk for p in rows]},
-    )
+        audit_record(
+            actor=request,
+            action="person.list",
+            object_type="person",
+            detail={"ids": [p.pk for p in rows]},
+        )
     query = urlencode([(k, v) for k, v in request.GET.items() if k != "page"])
     context = {
         "form": form,
@@ -137,7 +142,34 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "query": query,
         "may_create": bool(_communities(user)[:1]),
     }
-    return render(request, "registry/person_list.html", context)
+    return render(request, "registry/person_list.html", context, status=status)
+
+
+def _search_first(request: HttpRequest, user: User, lookup: str) -> list[Person]:
+    """The create page's search box: the search writes its own event (person.search, or
+    person.lookup, counted against the day's exact-number searches)."""
+    if not lookup:
+        return []
+    try:
+        return search_actions.person_search(actor=user, q=lookup, per_page=10).items
+    except LookupLimitReached as exc:
+        messages.error(request, exc.message)
+        return []
+
+
+def _look_alikes(request: HttpRequest, user: User, form: PersonForm) -> list[Person]:
+    """Likely duplicates (same name and birth date, or phone) are shown before saving; the
+    officer opens one or confirms that this is someone else (confirm_new)."""
+    data = form.data_input
+    if data is None or request.POST.get("confirm_new"):
+        return []
+    return look_alikes_before_create(
+        user,
+        name=data.name,
+        birth_date=data.birth_date,
+        phone=data.phone,
+        id_number=data.id_number,
+    )
 
 
 def person_create(request: HttpRequest) -> HttpResponse:
@@ -146,7 +178,8 @@ def person_create(request: HttpRequest) -> HttpResponse:
     communities = _communities(user)
     form = PersonForm(request.POST or None, communities=communities)
     matches: list[Person] = []
-    if request.method == "POST" and form.is_valid() and form.data_input is not None:
+    look_alikes = _look_alikes(request, user, form) if form.is_bound and form.is_valid() else []
+    if request.method == "POST" and form.is_valid() and form.data_input and not look_alikes:
         try:
             person = person_actions.person_create(
                 actor=user,
@@ -172,19 +205,19 @@ def person_create(request: HttpRequest) -> HttpResponse:
             return redirect("registry:person_detail", pk=person.pk)
     elif request.method == "GET" and communities.count() == 1:
         form.initial["community"] = communities.first()
+    if request.method == "GET":
+        form.initial.update(initial_from_search(request.GET.get("q", "")))
     lookup = (request.GET.get("q") or request.POST.get("name") or "").strip()
-    if lookup:
-        matches = search_persons(user, lookup, per_page=10).items
+    matches = _search_first(request, user, lookup)
+    searched = {p.pk for p in matches}
     if request.method == "POST" and not matches and form.data_input is not None:
         matches = likely_matches(user, name=form.data_input.name)
-    if matches:
+    if shown := {p.pk for p in [*matches, *look_alikes]} - searched:
         audit_record(
-            actor=request,
-            action="person.list",
-            object_type="person",
-            detail={"ids": [p.pk for p in matches]},
+            actor=request, action="person.list", object_type="person", detail={"ids": sorted(shown)}
         )
     context = {"form": form, "matches": [(p, masked(p)) for p in matches], "q": lookup}
+    context["look_alikes"] = [(p, masked(p)) for p in look_alikes]
     return render(
         request, "registry/person_create.html", context, status=400 if form.errors else 200
     )
@@ -256,6 +289,8 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The file was saved."))
             return redirect("registry:person_detail", pk=person.pk)
+    # The form shows the file (its address in clear): a read, whether first shown or re-shown.
+    audit_person(actor=user, action="person.view", person=person, detail={"page": "edit"})
     context = {"form": form, "version": version, "person": person, "ids": masked(person)}
     return render(request, "registry/person_edit.html", context, status=400 if form.errors else 200)
 
@@ -273,6 +308,9 @@ def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except RevealRefused as exc:
             form.add_error("reason", exc.message)
+    if revealed is None:
+        # The form shows the masked file (name, community); a reveal writes its own event.
+        audit_person(actor=user, action="person.view", person=person, detail={"page": "reveal"})
     context = {"person": person, "form": form, "revealed": revealed, "ids": masked(person)}
     response = render(
         request, "registry/person_reveal.html", context, status=400 if form.errors else 200
@@ -349,6 +387,8 @@ def household_edit(request: HttpRequest, pk: int) -> HttpResponse:
         (form, bool(form.instance.birth_date and is_school_age(form.instance.birth_date, today)))
         for form in formset.forms
     ]
+    # Members' names and birth dates: a read of the file.
+    audit_person(actor=user, action="person.view", person=person, detail={"page": "household"})
     context = {"person": person, "formset": formset, "rows": rows}
     return render(
         request,

@@ -1,0 +1,159 @@
+"""Exact-number look-ups: a search of the ledger with its one audit event, and the ID numbers
+an import's dry run looks up; both counted per user per day (registry.allowance).
+
+A search box that answers a full ID number, a full phone or a last 4 says yes or no to a guess
+of a masked number, so those searches are limited per user per day (registry.allowance,
+LOOKUPS) and audited with the keyed hash of what was typed: an auditor finds who looked up a
+given number. Every search request writes exactly one event:
+
+| query                                   | event           | detail                              |
+|-----------------------------------------|-----------------|-------------------------------------|
+| with an exact-number term               | `person.lookup` | kinds, keyed hashes, look-ups, ids  |
+| names, pinyin, initials only            | `person.search` | kind, count, ids                    |
+
+A look-up that finds nothing is counted and audited like one that finds a file. One refused for
+the limit runs no search; its denied event (with the hashes) stays, and LookupLimitReached is
+raised after it.
+
+An import's dry run looks up every ID number of the file city-wide (is there a file with it, in
+this community or elsewhere?). Its own budget (IMPORT_LOOKUPS, 10,000 a day) fits a community's
+first ledger. Its look-ups are reserved before the check starts (in the request for a small
+file, in the worker for a large one: a file needing more than is left is refused), and the dry
+run writes one `ledger.lookup` event with the count and the keyed hashes when it is done. A dry
+run not done yet holds its job's row count until its event is written.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from django.db import transaction
+
+from tongcheng.audit.models import AuditEvent
+from tongcheng.audit.services import audit_record
+from tongcheng.registry import allowance
+from tongcheng.registry.errors import ImportLookupLimitReached, LookupLimitReached
+from tongcheng.registry.models import ImportJob
+from tongcheng.registry.search import Lookup, SearchResult, identifier_lookups, search_persons
+
+if TYPE_CHECKING:
+    from django.db.models import QuerySet
+
+    from tongcheng.org.models import User
+    from tongcheng.registry.ledger.read import Ledger
+    from tongcheng.registry.models import Person
+
+
+def _lookup_detail(lookups: list[Lookup]) -> dict[str, Any]:
+    return {
+        "lookups": len(lookups),
+        "kinds": [lookup.kind for lookup in lookups],
+        "hashes": [lookup.hashed for lookup in lookups],
+    }
+
+
+def person_search(
+    *,
+    actor: User,
+    q: str,
+    page: int = 1,
+    per_page: int = 20,
+    base: QuerySet[Person] | None = None,
+) -> SearchResult:
+    """search_persons with its audit event, and the allowance for exact-number terms.
+
+    One transaction: the allowance is counted, the search run and its event written while the
+    actor's row is locked (a `with` block, as in person_create: the denied event of a refused
+    look-up is kept and LookupLimitReached raised after the block).
+    """
+    lookups = identifier_lookups(q)
+    refused: LookupLimitReached | None = None
+    with transaction.atomic():
+        if lookups:
+            try:
+                allowance.spend(
+                    actor=actor,
+                    budget=allowance.LOOKUPS,
+                    count=len(lookups),
+                    error=LookupLimitReached,
+                )
+            except LookupLimitReached as exc:
+                refused = exc
+                audit_record(
+                    actor=actor,
+                    action="person.lookup",
+                    object_type="person",
+                    outcome=AuditEvent.Outcome.DENIED,
+                    reason="daily look-up limit reached",
+                    detail=_lookup_detail(lookups),
+                )
+        if refused is None:
+            result = search_persons(actor, q, page=page, per_page=per_page, base=base)
+            ids = [person.pk for person in result.items]
+            audit_record(
+                actor=actor,
+                action="person.lookup" if lookups else "person.search",
+                object_type="person",
+                # One file found: the event is also in that file's own trail (audit screen).
+                object_id=ids[0] if len(ids) == 1 else "",
+                detail={
+                    **(_lookup_detail(lookups) if lookups else {}),
+                    "kind": result.kind,
+                    "count": len(ids),
+                    "ids": ids,
+                },
+            )
+    if refused is not None:
+        raise refused
+    return result
+
+
+def ledger_lookups_needed(ledger: Ledger) -> int:
+    """How many ID numbers the dry run of this ledger will look up: its filled ID cells."""
+    index = ledger.columns.get("id_number")
+    if index is None:
+        return 0
+    return sum(
+        1
+        for _number, cells in ledger.rows
+        if index < len(cells) and cells[index] is not None and str(cells[index]).strip()
+    )
+
+
+@transaction.atomic
+def ledger_lookups_reserve(*, actor: User, job: ImportJob, ledger: Ledger) -> int:
+    """Reserve the look-ups of the job's dry run, or ImportLookupLimitReached (nothing runs).
+
+    Dry runs of the actor's that are still running today hold their row counts (their events
+    are not written yet)."""
+    running = (
+        ImportJob.objects.filter(
+            created_by=actor,
+            state=ImportJob.State.VALIDATING,
+            created_at__gte=allowance.start_of_today(),
+        )
+        .exclude(pk=job.pk)
+        .values_list("rows_total", flat=True)
+    )
+    needed = ledger_lookups_needed(ledger)
+    allowance.spend(
+        actor=actor,
+        budget=allowance.IMPORT_LOOKUPS,
+        count=needed,
+        promised=sum(running),
+        error=ImportLookupLimitReached,
+    )
+    return needed
+
+
+@transaction.atomic
+def ledger_lookups_record(*, actor: User, job: ImportJob, hashes: list[str]) -> None:
+    """The dry run's one event: how many ID numbers it looked up, and their keyed hashes."""
+    audit_record(
+        actor=actor,
+        action="ledger.lookup",
+        object_type="import",
+        object_id=job.pk,
+        area_code=job.area_code,
+        detail={"lookups": len(hashes), "hashes": hashes},
+    )
