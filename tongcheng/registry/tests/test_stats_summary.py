@@ -37,7 +37,7 @@ VIEWERS = ("leader", "city_admin", "district", "street", "community_a", "other_d
 def flat(dashboard: Dashboard) -> dict[str, object]:
     return {
         "total": dashboard.total.count,
-        "completeness": [c.count for c in dashboard.completeness],
+        "completeness": [c.count for c in dashboard.completeness.cells],
         **{b.key: [(str(c.label), c.count) for c in b.cells] for b in dashboard.breakdowns},
     }
 
