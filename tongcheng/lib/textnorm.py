@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
 
 # Characters that are drawn as a middle dot. The name separator in transliterated names is
 # U+00B7; Japanese and Windows input methods produce the others.
@@ -42,6 +43,37 @@ _DIGITS_TABLE.update({ord(c): None for c in _DASHES + _SPACES + _INVISIBLE + "'`
 _HAN = r"\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\U00020000-\U0003134f\u3007"
 _SPACE_BETWEEN_HAN = re.compile(rf"(?<=[{_HAN}])\s+(?=[{_HAN}])")
 _SPACES_AROUND_DOT = re.compile(r"\s*[\u00b7.]\s*")
+
+# text_problem: what no text field of ours takes, whichever way it came in (form, API, import).
+# Control characters other than tab and line breaks (NUL among them: PostgreSQL refuses it in
+# text); lone surrogates (a JSON "\ud800" parses, then fails to encode on the way to the
+# database); the bidirectional embeddings, overrides and isolates, which make a name read
+# differently from what it is; and runs of combining marks stacked on one letter. Tibetan stacks
+# up to four marks on a letter (subjoined consonants and vowel signs), so a run of more is refused.
+MAX_COMBINING_RUN = 4
+_BIDI_CONTROLS = "\u202a\u202b\u202c\u202d\u202e\u2066\u2067\u2068\u2069"
+_RE_UNSAFE = re.compile(
+    "[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]|[\ud800-\udfff]|[" + _BIDI_CONTROLS + "]"
+)
+# The codes text_problem answers with (an API error's `code`).
+TEXT_CODES = frozenset(
+    {"too_long", "control_character", "surrogate", "bidi_control", "stacked_marks"}
+)
+# Text made only of these holds nothing the rule refuses (printable Latin, CJK and its
+# punctuation and kana without the combining ones, Hangul, full-width forms): one search, the
+# common case of a ledger's cells.
+_RE_NOT_PLAIN = re.compile(
+    "[^\t\n\r\x20-\x7e\xa0-\u02ff\u3000-\u3029\u3030-\u3098\u309b-\u9fff\uac00-\ud7a3\uff00-\uffef]"
+)
+# Characters outside the blocks that hold no combining mark (Latin below U+0300, CJK from
+# U+3100 to U+9FFF, Hangul syllables, full-width forms): only a value with one is read char by
+# char for runs of marks, so the import's Chinese cells cost one regular-expression search.
+_MAY_HOLD_MARKS = re.compile("[^\x00-\u02ff\u3100-\u9fff\uac00-\ud7a3\uff00-\uffef]")
+_MSG_TOO_LONG = _("is too long: at most %(limit)d characters (it has %(length)d).")
+_MSG_CONTROL = _("contains a control character (such as NUL), which cannot be stored.")
+_MSG_SURROGATE = _("contains a broken character (a lone UTF-16 surrogate).")
+_MSG_BIDI = _("contains a character that reverses the reading direction (such as U+202E).")
+_MSG_COMBINING = _("has more than %(limit)d accents or marks stacked on one character.")
 
 
 @dataclass(frozen=True, slots=True)
@@ -79,6 +111,42 @@ class FieldError(ValueError):
 
     def __str__(self) -> str:
         return self.message
+
+
+def text_problem(value: str, *, max_length: int) -> Problem | None:
+    """What makes a text value unacceptable, or None: too long, or a character in it that no
+    field takes (see above). Both are judged without the whitespace at its ends (str.strip, as a
+    form field strips it before its validators: some control characters count as whitespace).
+
+    The one check of every free-text field: the forms, the API's schemas and the import call it,
+    so each refuses exactly what the others refuse. The message does not name the field: the
+    caller puts the field's label before it.
+    """
+    value = value.strip()
+    length = len(value)
+    if length > max_length:
+        return Problem("too_long", _MSG_TOO_LONG, {"limit": max_length, "length": length})
+    if _RE_NOT_PLAIN.search(value) is None:
+        return None
+    found = _RE_UNSAFE.search(value)
+    if found is not None:
+        char = found.group()
+        if "\ud800" <= char <= "\udfff":
+            return Problem("surrogate", _MSG_SURROGATE)
+        if char in _BIDI_CONTROLS:
+            return Problem("bidi_control", _MSG_BIDI)
+        return Problem("control_character", _MSG_CONTROL)
+    if _MAY_HOLD_MARKS.search(value) is None:
+        return None
+    run = 0
+    for char in value:
+        if unicodedata.category(char) in ("Mn", "Me"):
+            run += 1
+            if run > MAX_COMBINING_RUN:
+                return Problem("stacked_marks", _MSG_COMBINING, {"limit": MAX_COMBINING_RUN})
+        else:
+            run = 0
+    return None
 
 
 def normalize_text(value: str) -> str:

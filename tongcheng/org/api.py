@@ -14,6 +14,7 @@ from ninja.pagination import PageNumberPagination, paginate
 
 from tongcheng.lib.paging import MAX_PAGE
 from tongcheng.org.access import get_area_for_user
+from tongcheng.org.apierrors import declared
 from tongcheng.org.models import Area, Department, User
 
 router = Router()
@@ -70,7 +71,12 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.auth)  # type: ignore[attr-defined]
 
 
-@router.get("/me", response=MeOut, url_name="me", summary="The calling account and its roles")
+@router.get(
+    "/me",
+    response=declared({200: MeOut}),
+    url_name="me",
+    summary="The calling account and its roles",
+)
 def me(request: HttpRequest) -> MeOut:
     user = _user(request)
     memberships = [
@@ -87,7 +93,10 @@ def me(request: HttpRequest) -> MeOut:
 
 
 @router.get(
-    "/areas", response=list[AreaOut], url_name="area_list", summary="Areas in the caller's scope"
+    "/areas",
+    response=declared({200: list[AreaOut]}, 422),
+    url_name="area_list",
+    summary="Areas in the caller's scope",
 )
 @paginate(BoundedPages)
 def area_list(
@@ -103,7 +112,7 @@ def area_list(
 
 @router.get(
     "/areas/{code}",
-    response=AreaDetailOut,
+    response=declared({200: AreaDetailOut}, 404),
     url_name="area_detail",
     summary="One area (404 outside the caller's scope)",
 )
@@ -120,7 +129,7 @@ def area_detail(request: HttpRequest, code: str) -> AreaDetailOut:
 
 @router.get(
     "/departments",
-    response=list[DepartmentOut],
+    response=declared({200: list[DepartmentOut]}, 422),
     url_name="department_list",
     summary="Member units the caller can see",
 )

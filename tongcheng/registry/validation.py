@@ -19,11 +19,14 @@ from __future__ import annotations
 
 import re
 import time
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
+from django import forms
+from django.core.exceptions import ValidationError
+from django.core.validators import MaxLengthValidator, ProhibitNullCharactersValidator
 from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
@@ -32,7 +35,13 @@ from tongcheng.lib.creditcode import CreditCodeError, parse_credit_code
 from tongcheng.lib.dates import DateParseError, parse_date
 from tongcheng.lib.idnumber import IdNumberError, parse_id_number
 from tongcheng.lib.phone import PhoneError, normalize_phone
-from tongcheng.lib.textnorm import normalize_digits, normalize_name, normalize_text
+from tongcheng.lib.textnorm import (
+    Problem,
+    normalize_digits,
+    normalize_name,
+    normalize_text,
+    text_problem,
+)
 from tongcheng.org.models import Ethnicity, Region
 from tongcheng.registry.models import Occupation, Person
 
@@ -185,6 +194,36 @@ _LOWER_SUFFIX = re.compile(
 # Prefecture-level placeholders of GB/T 2260 that are not places.
 _PLACEHOLDERS = frozenset({"市辖区", "县", "省直辖县级行政区划", "自治区直辖县级行政区划"})
 _OCCUPATION_CODES = frozenset(Occupation.values)
+# The longest value each field takes, and the one check of its characters (text_problem): the
+# web forms (their max_length and validators), the API's schemas and the import all read this
+# table, so none of them stores what another refuses. A column's own length where it has one; for
+# the encrypted address and the free-text notes, a length a person writes (a 350,000-character
+# address came in through the API before). The other fields of a file are codes, dates and
+# choices: a generous bound, then their own parser decides.
+TEXT_LIMITS: dict[str, int] = {
+    "name": 64,
+    "ethnicity": 32,
+    "id_number": 40,
+    "sex": 16,
+    "birth_date": 32,
+    "phone": 40,
+    "origin": 128,
+    "origin_region": 12,
+    "address": 255,
+    "occupation": 128,
+    "occupation_text": 128,
+    "employer": 128,
+    "credit_code": 40,
+    "arrival_date": 32,
+    "permit_kind": 32,
+    "permit_number": 40,
+    "permit_issued": 32,
+    "permit_expires": 32,
+    "notes": 2000,
+    # Not a file's fields: a movement's reason and the choice fields of visits and movements.
+    "reason": 255,
+    "choice": 32,
+}
 _MAX_LENGTHS = {"name": 64, "origin_text": 128, "occupation_text": 128, "employer": 128}
 
 
@@ -473,6 +512,66 @@ def _date(raw: Mapping[str, Any], key: str, issues: _Issues, today: date) -> dat
     return parsed
 
 
+def text_issue(key: str, value: str) -> Problem | None:
+    """What is wrong with a text value of the field `key` (TEXT_LIMITS), or None."""
+    return text_problem(value, max_length=TEXT_LIMITS[key])
+
+
+def check_text(label: Any, key: str) -> Callable[[str], None]:
+    """A form field's validator applying the field's rule, its message naming the field."""
+
+    def validate(value: str) -> None:
+        problem = text_issue(key, value)
+        if problem is not None:
+            message = _MSG_FIELD_PROBLEM % {"field": label, "message": problem.message}
+            raise ValidationError(message, code=problem.code)
+
+    return validate
+
+
+def apply_text_rules(fields: Mapping[str, Any], keys: Mapping[str, str] | None = None) -> None:
+    """Give each text field of a form the rule of its key in TEXT_LIMITS (its name, or `keys`).
+
+    The rule replaces Django's own max_length and NUL checks, which it contains: one message per
+    problem, and the same decision as the API and the import.
+    """
+    for name, form_field in fields.items():
+        key = (keys or {}).get(name, name)
+        if not isinstance(form_field, forms.CharField) or key not in TEXT_LIMITS:
+            continue
+        form_field.max_length = TEXT_LIMITS[key]
+        form_field.widget.attrs["maxlength"] = str(TEXT_LIMITS[key])
+        form_field.validators = [
+            validator
+            for validator in form_field.validators
+            if not isinstance(validator, MaxLengthValidator | ProhibitNullCharactersValidator)
+        ]
+        form_field.validators.append(check_text(form_field.label, key))
+
+
+def _screen_texts(raw: Mapping[str, Any]) -> tuple[Mapping[str, Any], list[FieldIssue]]:
+    """The fields whose text breaks text_issue's rule: one error each, and left out of `raw`
+    (not read further, so not refused twice)."""
+    errors = []
+    for key, value in raw.items():
+        if type(value) is str and value and key in TEXT_LIMITS:
+            problem = text_issue(key, value)
+            if problem is not None:
+                params = {"message": problem.message}
+                errors.append(_issue(key, _MSG_FIELD_PROBLEM, problem.code, params))
+    if not errors:
+        return raw, errors
+    refused = {issue.field for issue in errors}
+    return {key: value for key, value in raw.items() if key not in refused}, errors
+
+
+def _merged(text_errors: list[FieldIssue], errors: list[FieldIssue]) -> list[FieldIssue]:
+    if not text_errors:
+        return errors
+    refused = {issue.field for issue in text_errors}
+    return text_errors + [issue for issue in errors if issue.field not in refused]
+
+
 def validate_person(
     raw: Mapping[str, Any], *, refs: ReferenceCache, today: date | None = None
 ) -> tuple[PersonInput | None, list[FieldIssue], list[FieldIssue]]:
@@ -481,6 +580,7 @@ def validate_person(
     _date_memo_check()
     issues = _Issues()
     data = PersonInput()
+    raw, text_errors = _screen_texts(raw)
 
     data.name = normalize_name(_text(raw, "name"))
     if not data.name:
@@ -527,9 +627,10 @@ def validate_person(
     notes = raw.get("notes")
     data.notes = str(notes).strip() if notes not in (None, "") else ""
 
-    if issues.errors:
-        return None, issues.errors, issues.warnings
-    return data, issues.errors, issues.warnings
+    errors = _merged(text_errors, issues.errors)
+    if errors:
+        return None, errors, issues.warnings
+    return data, errors, issues.warnings
 
 
 def _identity(raw: Mapping[str, Any], data: PersonInput, issues: _Issues, today: date) -> None:

@@ -1,7 +1,10 @@
-"""What the ledger's API operations share: the caller, optimistic locking, pages, form errors.
+"""What the ledger's API operations share: the caller, optimistic locking, pages, form errors,
+and the responses each operation declares.
 
 Optimistic locking: GET returns the file's version as a strong ETag; a write sends it back in
-If-Match (428 when it is required and missing, 412 when stale or not a version).
+If-Match (428 when it is required and missing, 412 when stale or not a version). The document
+shows the header on the operations that read it (IF_MATCH_REQUIRED / IF_MATCH_OPTIONAL, turned
+into a header parameter by tongcheng.api).
 """
 
 # No `from __future__ import annotations`: ninja reads the operations' annotations at runtime.
@@ -16,10 +19,22 @@ from ninja.errors import HttpError
 from ninja.params import functions as params
 
 from tongcheng.lib.paging import MAX_PAGE
+from tongcheng.org.apierrors import declared
 from tongcheng.org.models import User
+from tongcheng.registry.api.schemas import ErrorOut
 from tongcheng.registry.models import Person
 
 PER_PAGE = 50
+# The ledger's search box (forms.persons.PersonSearchForm) takes as much.
+SEARCH_MAX = 64
+IF_MATCH_REQUIRED = {"x-if-match": "required"}
+IF_MATCH_OPTIONAL = {"x-if-match": "optional"}
+
+
+def responses(ok: dict[int, Any], *codes: int) -> dict[int, Any]:
+    """An operation's `response`: its success schemas and every error status it can answer,
+    each with the API's error schema (ErrorOut)."""
+    return declared(ok, *codes, error=ErrorOut)
 
 
 def operation_id(name: str) -> str:
@@ -88,6 +103,11 @@ def form_errors(form: forms.Form, names: dict[str, str]) -> list[dict[str, str]]
                     }
                 )
     return errors
+
+
+def search_query() -> Any:
+    """The `q` of a list: at most as long as the ledger's search box takes."""
+    return params.Query("", max_length=SEARCH_MAX, description="Search text, as the ledger's box.")
 
 
 def page_query() -> Any:

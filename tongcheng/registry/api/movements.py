@@ -18,6 +18,7 @@ from tongcheng.org.models import Area, User
 from tongcheng.registry.access import get_incoming_transfer_for_user, get_person_for_user
 from tongcheng.registry.actions import movements as movement_actions
 from tongcheng.registry.api.common import (
+    IF_MATCH_OPTIONAL,
     caller,
     form_errors,
     if_match,
@@ -25,11 +26,11 @@ from tongcheng.registry.api.common import (
     operation_id,
     page_of,
     page_query,
+    responses,
     stale,
 )
 from tongcheng.registry.api.schemas import (
     DecisionIn,
-    ErrorOut,
     MovementIn,
     MovementOut,
     MovementPage,
@@ -60,7 +61,7 @@ def _movement_out(movement: Movement) -> dict[str, Any]:
 
 @router.get(
     "/persons/{pk}/movements",
-    response=MovementPage,
+    response=responses({200: MovementPage}, 404, 422),
     url_name="person_movement_list",
     operation_id=operation_id("person_movement_list"),
     summary="The file's movements and transfers, newest first",
@@ -127,10 +128,11 @@ def _movement_save(
 
 @router.post(
     "/persons/{pk}/movements",
-    response={201: MovementOut, 400: ErrorOut, 409: ErrorOut, 412: ErrorOut},
+    response=responses({201: MovementOut}, 404, 409, 412, 422),
     url_name="person_movement_create",
     operation_id=operation_id("person_movement_create"),
     auth=write_auth("api:person_movement_create"),
+    openapi_extra=IF_MATCH_OPTIONAL,
     summary="Record a movement, or request a transfer (kind=transfer, to_community); "
     "If-Match optional",
 )
@@ -159,7 +161,7 @@ def person_movement_create(
 
 @router.post(
     "/transfers/{pk}/decision",
-    response={200: MovementOut, 400: ErrorOut, 409: ErrorOut},
+    response=responses({200: MovementOut}, 404, 409, 422),
     url_name="transfer_decide",
     operation_id=operation_id("transfer_decide"),
     summary="Accept or decline a transfer into the caller's community (decision: accept|decline)",

@@ -15,19 +15,24 @@ from django.utils.translation import gettext as _
 from ninja import Router, Status
 
 from tongcheng.audit.services import audit_record
+from tongcheng.lib.masking import birth_month
 from tongcheng.lib.roles import AREA_ROLES
 from tongcheng.org.access import may_write
 from tongcheng.org.apiauth import write_auth
 from tongcheng.org.models import Area
 from tongcheng.registry.access import get_person_for_user
 from tongcheng.registry.actions import persons as person_actions
+from tongcheng.registry.actions import searches as search_actions
 from tongcheng.registry.api.common import (
+    IF_MATCH_REQUIRED,
     PER_PAGE,
     caller,
     etag,
     if_match,
     operation_id,
     page_query,
+    responses,
+    search_query,
     stale,
 )
 from tongcheng.registry.api.schemas import (
@@ -37,11 +42,15 @@ from tongcheng.registry.api.schemas import (
     PersonIn,
     PersonPage,
 )
-from tongcheng.registry.errors import DuplicateIdNumber, IdNumberElsewhere, StaleVersion
+from tongcheng.registry.errors import (
+    DuplicateIdNumber,
+    IdNumberElsewhere,
+    LookupLimitReached,
+    StaleVersion,
+)
 from tongcheng.registry.history import audit_person
 from tongcheng.registry.identifiers import decrypt, masked
 from tongcheng.registry.models import Person
-from tongcheng.registry.search import search_persons
 from tongcheng.registry.validation import PersonInput, reference_cache, validate_person
 
 router = Router()
@@ -51,7 +60,6 @@ PLAIN = (
     "version",
     "name",
     "sex",
-    "birth_date",
     "origin_text",
     "occupation",
     "occupation_text",
@@ -79,6 +87,8 @@ def _out(person: Person, detail: bool = False) -> dict[str, Any]:
         "id": person.pk,
         **{name: getattr(person, name) for name in PLAIN},
         "ethnicity": person.ethnicity_id,
+        # Year and month only: with the day, the ID number's mask could be completed.
+        "birth_month": birth_month(person.birth_date) or None,
         "id_number_masked": ids["id_number"],
         "phone_masked": ids["phone"],
         "origin_region": person.origin_region_id,
@@ -124,38 +134,37 @@ def _raw_of(person: Person) -> dict[str, Any]:
 
 @router.get(
     "/persons",
-    response=PersonPage,
+    response=responses({200: PersonPage}, 422, 429),
     url_name="person_list",
     operation_id=operation_id("person_list"),
-    summary="Files in the caller's scope (masked); q searches like the ledger's search box",
+    summary="Files in the caller's scope (masked); q searches like the ledger's search box "
+    "(429 when today's exact-number searches are used up)",
 )
-def person_list(request: HttpRequest, q: str = "", page: int = page_query()) -> dict[str, Any]:
+def person_list(request: HttpRequest, q: str = search_query(), page: int = page_query()) -> Any:
     user = caller(request)
     page = max(1, page)
     if q.strip():
-        result = search_persons(user, q, page=page, per_page=PER_PAGE)
+        # One event, written by the action: person.search, or person.lookup (counted per day).
+        try:
+            result = search_actions.person_search(actor=user, q=q, page=page, per_page=PER_PAGE)
+        except LookupLimitReached as exc:
+            return Status(429, {"detail": exc.message})
         rows, has_next = result.items, result.has_next
-        audit_record(
-            actor=request,
-            action="person.search",
-            object_type="person",
-            detail={"kind": result.kind, "count": len(rows)},
-        )
     else:
         fetched = list(Person.objects.visible_to(user)[(page - 1) * PER_PAGE : page * PER_PAGE + 1])
         rows, has_next = fetched[:PER_PAGE], len(fetched) > PER_PAGE
-    audit_record(
-        actor=request,
-        action="person.list",
-        object_type="person",
-        detail={"ids": [p.pk for p in rows]},
-    )
+        audit_record(
+            actor=request,
+            action="person.list",
+            object_type="person",
+            detail={"ids": [p.pk for p in rows]},
+        )
     return {"items": [_out(p) for p in rows], "page": page, "has_next": has_next}
 
 
 @router.get(
     "/persons/{pk}",
-    response=PersonDetailOut,
+    response=responses({200: PersonDetailOut}, 404, 422),
     url_name="person_detail",
     operation_id=operation_id("person_detail"),
     summary="One file (masked); the ETag header is its version",
@@ -170,11 +179,16 @@ def person_detail(request: HttpRequest, pk: int, response: HttpResponse) -> dict
 
 @router.post(
     "/persons",
-    response={201: PersonDetailOut, 303: ErrorOut, 400: ErrorOut, 409: ErrorOut},
+    response=responses({201: PersonDetailOut, 303: ErrorOut}, 409),
     url_name="person_create",
     operation_id=operation_id("person_create"),
     auth=write_auth("api:person_create"),
     summary="Create a file (the same rules as the form; 409 for a known ID number)",
+    description=(
+        "One file per ID number, also when several requests send one number at once: one "
+        "creates the file (201), every other gets 409. In the caller's scope the 409's "
+        "`person_id` is the existing file's id; a file in another community is not named."
+    ),
 )
 def person_create(request: HttpRequest, payload: PersonCreateIn, response: HttpResponse) -> Any:
     user = caller(request)
@@ -235,13 +249,7 @@ def _update(request: HttpRequest, pk: int, payload: PersonIn, partial: bool) -> 
     return Status(200, _out(person, detail=True))
 
 
-_UPDATE_RESPONSES = {
-    200: PersonDetailOut,
-    400: ErrorOut,
-    409: ErrorOut,
-    412: ErrorOut,
-    428: ErrorOut,
-}
+_UPDATE_RESPONSES = responses({200: PersonDetailOut}, 404, 409, 412, 422, 428)
 
 
 @router.put(
@@ -250,6 +258,7 @@ _UPDATE_RESPONSES = {
     url_name="person_update",
     operation_id=operation_id("person_update"),
     auth=write_auth("api:person_update"),
+    openapi_extra=IF_MATCH_REQUIRED,
     summary="Replace a file's fields (If-Match: the ETag; 412 when stale, 428 without it)",
 )
 def person_update(request: HttpRequest, pk: int, payload: PersonIn, response: HttpResponse) -> Any:
@@ -265,6 +274,7 @@ def person_update(request: HttpRequest, pk: int, payload: PersonIn, response: Ht
     url_name="person_update",
     operation_id=operation_id("person_patch"),
     auth=write_auth("api:person_update"),
+    openapi_extra=IF_MATCH_REQUIRED,
     summary="Change some of a file's fields (If-Match: the ETag)",
 )
 def person_patch(request: HttpRequest, pk: int, payload: PersonIn, response: HttpResponse) -> Any:

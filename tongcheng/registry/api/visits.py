@@ -16,6 +16,7 @@ from tongcheng.org.apiauth import write_auth
 from tongcheng.registry.access import get_person_for_user
 from tongcheng.registry.actions.visits import visit_record
 from tongcheng.registry.api.common import (
+    IF_MATCH_OPTIONAL,
     caller,
     etag,
     form_errors,
@@ -23,9 +24,10 @@ from tongcheng.registry.api.common import (
     operation_id,
     page_of,
     page_query,
+    responses,
     stale,
 )
-from tongcheng.registry.api.schemas import ErrorOut, VisitIn, VisitOut, VisitPage
+from tongcheng.registry.api.schemas import VisitIn, VisitOut, VisitPage
 from tongcheng.registry.errors import StaleVersion
 from tongcheng.registry.forms.visits import VisitForm
 from tongcheng.registry.history import audit_person
@@ -53,7 +55,7 @@ def _visit_out(visit: Visit) -> dict[str, Any]:
 
 @router.get(
     "/persons/{pk}/visits",
-    response=VisitPage,
+    response=responses({200: VisitPage}, 404, 422),
     url_name="person_visit_list",
     operation_id=operation_id("person_visit_list"),
     summary="The file's visits, newest first",
@@ -69,10 +71,11 @@ def person_visit_list(request: HttpRequest, pk: int, page: int = page_query()) -
 
 @router.post(
     "/persons/{pk}/visits",
-    response={201: VisitOut, 400: ErrorOut, 412: ErrorOut, 428: ErrorOut},
+    response=responses({201: VisitOut}, 404, 412, 422, 428),
     url_name="person_visit_create",
     operation_id=operation_id("person_visit_create"),
     auth=write_auth("api:person_visit_create"),
+    openapi_extra=IF_MATCH_OPTIONAL,
     summary="Record a visit (If-Match: the file's ETag; required when it corrects the file)",
 )
 def person_visit_create(

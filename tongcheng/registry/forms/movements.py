@@ -16,6 +16,7 @@ from tongcheng.org.access import may_write
 from tongcheng.org.models import Area, User
 from tongcheng.registry.actions.movements import REACTIVATABLE, STATUS_KINDS, MoveInput
 from tongcheng.registry.models import Movement, Person
+from tongcheng.registry.validation import apply_text_rules
 
 
 def kinds_for(person: Person) -> list[tuple[str, Any]]:
@@ -49,6 +50,7 @@ class MovementForm(BootstrapMixin, forms.Form):
 
     def __init__(self, *args: Any, person: Person, user: User, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
+        apply_text_rules(self.fields)
         cast(forms.ChoiceField, self.fields["kind"]).choices = kinds_for(person)
         cast(forms.ModelChoiceField[Area], self.fields["community"]).queryset = (
             Area.objects.communities().writable_by(user, AREA_ROLES).order_by("code")
@@ -71,14 +73,35 @@ class MovementForm(BootstrapMixin, forms.Form):
         )
 
 
+def community_choice(area: Area) -> tuple[str, str]:
+    """A community as a choice: its code, and its name with its street and district."""
+    street = area.parent
+    district = street.parent if street else None
+    label = " · ".join(a.name for a in (area, street, district) if a is not None)
+    return area.code, label
+
+
 class TransferForm(BootstrapMixin, forms.Form):
-    to_area = forms.CharField(label=_("Receiving community (12-digit code)"), max_length=12)
+    # Picked by name from the search results (radio buttons); the value sent is the code.
+    to_area = forms.CharField(
+        label=_("Receiving community"),
+        max_length=12,
+        widget=forms.RadioSelect,
+        error_messages={
+            "required": _("Choose the receiving community: search for it by name, then pick it.")
+        },
+    )
     moved_on = forms.DateField(label=_("Moved on"), widget=forms.DateInput(attrs={"type": "date"}))
     reason = forms.CharField(label=_("Reason or note"), max_length=255, required=False)
 
-    def __init__(self, *args: Any, user: User, **kwargs: Any) -> None:
+    def __init__(
+        self, *args: Any, user: User, offered: list[Area] | None = None, **kwargs: Any
+    ) -> None:
         super().__init__(*args, **kwargs)
+        apply_text_rules(self.fields)
         self.user = user
+        widget = cast(forms.RadioSelect, self.fields["to_area"].widget)
+        widget.choices = [community_choice(area) for area in offered or []]
 
     def clean_to_area(self) -> Area:
         code = self.cleaned_data["to_area"].strip()

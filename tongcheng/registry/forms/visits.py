@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from typing import Any
+from typing import Any, cast
 
 from django import forms
 from django.core.exceptions import ValidationError
@@ -12,8 +12,10 @@ from django.utils.translation import gettext_lazy as _
 from tongcheng.lib.forms import BootstrapMixin
 from tongcheng.lib.phone import PhoneError, normalize_phone
 from tongcheng.lib.textnorm import normalize_text
+from tongcheng.org.models import Area
 from tongcheng.registry.actions.visits import VisitInput, VisitUpdates
 from tongcheng.registry.models import Occupation, Visit
+from tongcheng.registry.validation import apply_text_rules
 
 # The three facts of 三必清 (rules.FACTS), as pages name them.
 FACT_LABELS = {"origin": _("Origin"), "address": _("Address"), "occupation": _("Occupation")}
@@ -46,6 +48,10 @@ class VisitForm(BootstrapMixin, forms.Form):
         label=_("Notes"), required=False, widget=forms.Textarea(attrs={"rows": 3})
     )
     version = forms.IntegerField(widget=forms.HiddenInput)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        apply_text_rules(self.fields)
 
     def clean_visited_on(self) -> Any:
         value = self.cleaned_data["visited_on"]
@@ -85,3 +91,20 @@ class VisitForm(BootstrapMixin, forms.Form):
             ),
             notes=data["notes"].strip(),
         )
+
+
+class VisitsDueForm(BootstrapMixin, forms.Form):
+    """The visits-due filter: one community of the user's scope (the printable list needs one)."""
+
+    community = forms.ModelChoiceField(
+        label=_("Community"),
+        queryset=Area.objects.none(),
+        to_field_name="code",
+        required=False,
+        empty_label=_("All my communities"),
+    )
+
+    def __init__(self, *args: Any, communities: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        cast(forms.ModelChoiceField[Area], self.fields["community"]).queryset = communities
+        self.fields["community"].widget.attrs["data-autosubmit"] = ""
