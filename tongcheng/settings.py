@@ -69,6 +69,8 @@ if not DEBUG and any(_CONFIGURED[name] == value for name, value in _DEV_SECRETS.
 
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", "127.0.0.1,localhost,testserver" if DEBUG else "")
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", "")
+# A refused form is a 403 page in our words, and an audit event (security.csrf_refused).
+CSRF_FAILURE_VIEW = "tongcheng.views.csrf_failure"
 # How many reverse proxies stand in front: the client address recorded in audit events is read
 # from X-Forwarded-For only then (0 = use REMOTE_ADDR; docs/deploy.md).
 TRUSTED_PROXY_HOPS = int(os.environ.get("TRUSTED_PROXY_HOPS", "0"))
@@ -91,8 +93,13 @@ MIDDLEWARE = [
     "tongcheng.audit.middleware.RequestIdMiddleware",
     "django.middleware.security.SecurityMiddleware",
     # Static files: whitenoise in production (below); runserver's staticfiles view in development.
+    # Then: no-store on every answer to an account; SQLite's lock still held → 503 "busy".
+    "tongcheng.audit.middleware.NoStoreMiddleware",
+    "tongcheng.audit.middleware.DatabaseBusyMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.locale.LocaleMiddleware",
+    # Bodies over the limit → 413; NUL in the path, a query or a form field → 400 naming it.
+    "tongcheng.org.requestguard.RequestGuardMiddleware",
     "django.middleware.common.CommonMiddleware",
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
@@ -173,6 +180,11 @@ AUTH_PASSWORD_VALIDATORS = [
 # Login lockout, sessions and two-factor (docs/security.md), each overridable from the environment.
 LOGIN_FAILURE_LIMIT = int(os.environ.get("LOGIN_FAILURE_LIMIT", "5"))
 LOGIN_LOCKOUT_MINUTES = int(os.environ.get("LOGIN_LOCKOUT_MINUTES", "30"))
+# Per client address, across every name: this many refused attempts within the window block
+# further attempts from it until the window has fewer. 20, not less: a centre's staff share one
+# address behind its router, and each account still locks after its own 5.
+LOGIN_ADDRESS_FAILURE_LIMIT = int(os.environ.get("LOGIN_ADDRESS_FAILURE_LIMIT", "20"))
+LOGIN_ADDRESS_WINDOW_MINUTES = int(os.environ.get("LOGIN_ADDRESS_WINDOW_MINUTES", "15"))
 SESSION_IDLE_MINUTES = int(os.environ.get("SESSION_IDLE_MINUTES", "30"))
 SESSION_IDLE_MINUTES_ADMIN = int(os.environ.get("SESSION_IDLE_MINUTES_ADMIN", "15"))
 SESSION_ABSOLUTE_HOURS = int(os.environ.get("SESSION_ABSOLUTE_HOURS", "12"))
@@ -260,8 +272,12 @@ LOGGING = {
 
 NINJA_PAGINATION_PER_PAGE = 50
 
-# The ledger: "show full number" (ID number and phone) per user per day (docs/security.md).
+# The ledger's daily allowances per user (registry/allowance.py, docs/security.md "Masks"):
+# "show full number" (ID number and phone), exact-number searches (full ID number, full phone,
+# last 4) and the ID numbers an import's dry run looks up city-wide.
 REVEAL_LIMIT_PER_DAY = int(os.environ.get("REVEAL_LIMIT_PER_DAY", "50"))
+LOOKUP_LIMIT_PER_DAY = int(os.environ.get("LOOKUP_LIMIT_PER_DAY", "100"))
+IMPORT_LOOKUP_LIMIT_PER_DAY = int(os.environ.get("IMPORT_LOOKUP_LIMIT_PER_DAY", "10000"))
 
 # Background work (large ledger imports) goes through Django's task framework. The database
 # backend keeps the queue in this database: a task is written in the same transaction as the
@@ -275,6 +291,9 @@ IMPORT_HELPERS = int(
     os.environ.get("IMPORT_HELPERS", str(max(0, min(3, (os.cpu_count() or 1) - 1))))
 )
 IMPORT_HELPER_ROWS = int(os.environ.get("IMPORT_HELPER_ROWS", "10000"))
+# An uploaded ledger sheet may hold at most this many rows (refused at upload, from the rows
+# counted in the workbook's XML, before anything is parsed; registry/ledger/read.py).
+IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
 # 三必清: a file not verified by a visit for this many months is due for one (the city's
 # implementation plan asks for regular door-to-door checks).
 VISIT_DUE_MONTHS = int(os.environ.get("VISIT_DUE_MONTHS", "6"))

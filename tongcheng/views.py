@@ -5,10 +5,13 @@ import sys
 
 from django.db import DatabaseError, connection, transaction
 from django.http import HttpRequest, HttpResponse, JsonResponse
+from django.shortcuts import render
 from django.template import loader
 from django.views.decorators.cache import never_cache
 
-from tongcheng.audit.services import AuditWriteError
+from tongcheng.audit.middleware import busy_response, database_busy
+from tongcheng.audit.models import AuditEvent
+from tongcheng.audit.services import AuditWriteError, audit_record
 
 log = logging.getLogger("tongcheng.errors")
 
@@ -57,6 +60,28 @@ def server_error(request: HttpRequest) -> HttpResponse:
         "unhandled error",
         extra={"error": type(exc).__name__, "route": match.view_name if match else "-"},
     )
+    if database_busy(exc):
+        return busy_response(request)
     if isinstance(exc, DatabaseError | AuditWriteError):
         return _plain_error(request, "503.html", 503)
     return _plain_error(request, "500.html", 500)
+
+
+# A path is cut to this many characters in the event (the trail's detail is no place for more).
+CSRF_PATH_CHARS = 200
+
+
+def csrf_failure(request: HttpRequest, reason: str = "") -> HttpResponse:
+    """403 for a POST without a valid CSRF token (settings.CSRF_FAILURE_VIEW), audited.
+
+    Such a POST is either a stale form or another site trying to act as the user: the trail
+    names the path (never the query string, which may carry search terms) and the account.
+    """
+    audit_record(
+        actor=request,
+        action="security.csrf_refused",
+        outcome=AuditEvent.Outcome.DENIED,
+        reason="csrf",
+        detail={"path": request.path[:CSRF_PATH_CHARS], "method": request.method or ""},
+    )
+    return render(request, "403_csrf.html", status=403)

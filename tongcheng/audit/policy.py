@@ -7,6 +7,7 @@ from tongcheng.lib.roles import Role
 
 POLICY: PolicyEntries = {
     # Audit (三员: the audit administrator reads the trail; nobody edits it)
-    "audit:event_list": only(Role.AUDIT_ADMIN, scope=Scope.CITY),
-    "audit:object_history": only(Role.AUDIT_ADMIN, scope=Scope.CITY),
+    # Personal: the trail says which account read which file, and when.
+    "audit:event_list": only(Role.AUDIT_ADMIN, scope=Scope.CITY, personal=True),
+    "audit:object_history": only(Role.AUDIT_ADMIN, scope=Scope.CITY, personal=True),
 }

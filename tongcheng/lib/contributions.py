@@ -47,6 +47,9 @@ class Access:
     api: bool = False
     # Free text for the policy document (docs/roles.md is generated from the table).
     note: str = field(default="")
+    # The page or operation shows personal data of residents: every GET of it writes exactly one
+    # audit event (tongcheng/tests/test_audit_once.py walks every such entry and checks it).
+    personal: bool = False
 
     def __post_init__(self) -> None:
         if self.write and set(self.roles) & READ_ONLY_ROLES:
@@ -59,16 +62,16 @@ PolicyEntries = dict[str, Public | Access]
 
 def everyone(
     scope: Scope = Scope.AREA, *, write: bool = False, during_enrolment: bool = False,
-    api: bool = False, note: str = "",
+    api: bool = False, note: str = "", personal: bool = False,
 ) -> Access:  # fmt: skip
-    return Access(dict.fromkeys(ALL_ROLES, scope), write, during_enrolment, api, note)
+    return Access(dict.fromkeys(ALL_ROLES, scope), write, during_enrolment, api, note, personal)
 
 
 def only(
     *roles: Role, scope: Scope = Scope.AREA, write: bool = False, during_enrolment: bool = False,
-    api: bool = False, note: str = "",
+    api: bool = False, note: str = "", personal: bool = False,
 ) -> Access:  # fmt: skip
-    return Access(dict.fromkeys(roles, scope), write, during_enrolment, api, note)
+    return Access(dict.fromkeys(roles, scope), write, during_enrolment, api, note, personal)
 
 
 @dataclass(frozen=True)

@@ -9,13 +9,17 @@ through to here for that reason. Every app's router uses these classes.
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Any
 
 from django.http import HttpRequest
+from django.utils import timezone
 from django.utils.translation import gettext as _
 from ninja.errors import HttpError
 from ninja.security import HttpBearer, SessionAuth
 
+from tongcheng.audit.models import AuditEvent
+from tongcheng.audit.services import audit_record, client_ip_var
 from tongcheng.lib.contributions import Access
 from tongcheng.org.auth import api_token_user
 from tongcheng.org.contributions import entry_for, policy_table
@@ -40,12 +44,60 @@ def authorize(request: HttpRequest, user: User) -> User:
     return user
 
 
+# A caller with no credentials at all is written once per address, path and this many seconds:
+# a script hammering the API cannot flood the trail, and the trail still shows who tried.
+UNAUTHENTICATED_EVENT_SECONDS = 60
+# Set on the request once its refusal is audited (a bad token): the 401 then writes no second.
+REFUSAL_AUDITED = "_tc_refusal_audited"
+
+
+def audit_unauthenticated(request: HttpRequest) -> None:
+    """One `api.unauthenticated` event for a call without a session or token (the 401)."""
+    if getattr(request, REFUSAL_AUDITED, False):
+        return
+    setattr(request, REFUSAL_AUDITED, True)
+    path = request.path[:64]
+    since = timezone.now() - timedelta(seconds=UNAUTHENTICATED_EVENT_SECONDS)
+    if AuditEvent.objects.filter(
+        action="api.unauthenticated",
+        object_id=path,
+        ip_address=client_ip_var.get(),
+        at__gte=since,
+    ).exists():
+        return
+    audit_record(
+        actor=request,
+        action="api.unauthenticated",
+        object_type="api_path",
+        object_id=path,
+        outcome=AuditEvent.Outcome.DENIED,
+        reason="no credentials",
+    )
+
+
+def _audit_bad_token(request: HttpRequest, view_name: str | None) -> None:
+    # A guessed, expired or revoked token leaves a trace (never the token itself).
+    audit_denial(request, view_name, "bad token")
+    setattr(request, REFUSAL_AUDITED, True)
+
+
 class SessionPolicyAuth(SessionAuth):
-    """The logged-in browser session (ninja checks CSRF on unsafe methods)."""
+    """The logged-in browser session (ninja checks CSRF on unsafe methods).
+
+    ninja asks it last: a request it refuses too gets the 401, audited here.
+    """
+
+    def _get_key(self, request: HttpRequest) -> str | None:
+        # CSRF protects a session; a caller without one has none to forge, and gets the 401
+        # (and its one event) rather than a 403 about a token it never needed.
+        if not request.user.is_authenticated:
+            return None
+        return super()._get_key(request)
 
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = request.user
         if not user.is_authenticated:
+            audit_unauthenticated(request)
             return None
         return authorize(request, user)
 
@@ -56,9 +108,8 @@ class TokenAuth(HttpBearer):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = api_token_user(token)
         if user is None:
-            # A guessed, expired or revoked token leaves a trace (never the token itself).
             match = request.resolver_match
-            audit_denial(request, match.view_name if match else None, "bad token")
+            _audit_bad_token(request, match.view_name if match else None)
             return None
         # The token's account is the request's user: audit events name it.
         request.user = user
@@ -88,6 +139,7 @@ class WriteSessionAuth(SessionPolicyAuth):
     def authenticate(self, request: HttpRequest, key: str | None) -> User | None:
         user = request.user
         if not user.is_authenticated:
+            audit_unauthenticated(request)
             return None
         return authorize_as(request, user, self.view_name)
 
@@ -102,7 +154,7 @@ class WriteTokenAuth(TokenAuth):
     def authenticate(self, request: HttpRequest, token: str) -> User | None:
         user = api_token_user(token)
         if user is None:
-            audit_denial(request, self.view_name, "bad token")
+            _audit_bad_token(request, self.view_name)
             return None
         request.user = user
         return authorize_as(request, user, self.view_name)

@@ -60,10 +60,14 @@ class PendingLogin:
 def login_check_password(*, request: HttpRequest, username: str, password: str) -> User:
     """The account, if the name and password are right and it may log in; else LoginRefused.
 
-    Locked names are refused before the password is checked; disabled accounts fail like a wrong
-    password (Django's backend refuses them); demo accounts are refused outside development.
+    Throttled addresses and locked names are refused before the password is checked, with the
+    same message; disabled accounts fail like a wrong password (Django's backend refuses them);
+    demo accounts are refused outside development.
     """
     known = User.objects.filter(username=username).first()
+    if logins.login_address_is_throttled():
+        logins.login_address_refusal(actor=known, username=username)
+        raise LoginRefused(str(LOGIN_FAILED))
     if logins.login_is_locked(username=username):
         logins.login_locked_refusal(actor=known, username=username)
         raise LoginRefused(str(LOGIN_FAILED))
@@ -105,6 +109,10 @@ def login_check_code(*, request: HttpRequest, pending: PendingLogin, code: str) 
     user = User.objects.filter(pk=pending.user_id, is_active=True).first()
     if user is None or not twofactor.has_two_factor(user):
         request.session.pop(SESSION_PENDING_USER, None)
+        raise LoginRefused(str(LOGIN_FAILED))
+    if logins.login_address_is_throttled():
+        request.session.pop(SESSION_PENDING_USER, None)
+        logins.login_address_refusal(actor=user, username=user.username)
         raise LoginRefused(str(LOGIN_FAILED))
     if logins.login_is_locked(username=user.username):
         request.session.pop(SESSION_PENDING_USER, None)

@@ -137,6 +137,27 @@ def import_kwargs(which: str) -> dict[str, Any]:
     return {"pk": job.pk}
 
 
+def rejected_import_kwargs(which: str) -> dict[str, Any]:
+    """A checked job with a rejected row and its upload kept: its rejected rows can be had."""
+    from tongcheng.registry.actions.uploads import upload_store
+    from tongcheng.registry.models import ImportJob
+    from tongcheng.registry.tests.test_import import good_rows, ledger_bytes
+
+    area = Area.objects.get(code=AREAS[which])
+    job = ImportJob.objects.create(
+        community=area,
+        area_code=area.code,
+        file_name="台账.xlsx",
+        file_sha256=f"{which:0>64}"[-64:],
+        state=ImportJob.State.READY,
+        summary={"errors": 1, "error_rows": [5], "create": 1},
+        errors=[{"row": 5, "column": "民族 (C)", "message": "?", "code": "unknown"}],
+        created_by=User.objects.get(username="city_admin"),
+    )
+    upload_store(job=job, content=ledger_bytes(good_rows(2)))
+    return {"pk": job.pk}
+
+
 def membership_kwargs(which: str) -> dict[str, Any]:
     membership = Membership.objects.get(user__username=ACCOUNTS[which])
     return {"pk": membership.user_id, "membership_pk": membership.pk}
@@ -170,6 +191,9 @@ TARGETS: dict[str, Target] = {
     "registry:import_detail": (import_kwargs, "area"),
     "registry:import_commit": (import_kwargs, "area"),
     "registry:import_cancel": (import_kwargs, "area"),
+    "registry:import_sheet": (import_kwargs, "area"),
+    "registry:import_commit_valid": (import_kwargs, "area"),
+    "registry:import_rejected": (rejected_import_kwargs, "area"),
     "api:person_detail": (person_kwargs, "area"),
     "api:person_update": (person_kwargs, "area"),
     "api:person_visit_list": (person_kwargs, "area"),

@@ -14,6 +14,7 @@ from django.utils.translation import gettext_lazy as _
 from tongcheng.audit.services import audit_record
 from tongcheng.lib.roles import ADMIN_ROLES, Role
 from tongcheng.org.access import can_grant, managing_memberships
+from tongcheng.org.actions.tokens import api_tokens_revoke_all
 from tongcheng.org.models import Area, Department, Membership, User
 from tongcheng.org.roles import DEPARTMENT_ROLES, ROLE_AREA_LEVELS
 
@@ -218,12 +219,14 @@ def membership_revoke(*, actor: User, membership: Membership) -> None:
 
 @transaction.atomic
 def user_set_active(*, actor: User, account: User, active: bool) -> User:
-    """Enable or disable an account; disabling ends its sessions at once."""
+    """Enable or disable an account; disabling ends its sessions and revokes its API tokens."""
     if account.pk == actor.pk and not active:
         raise ValidationError(_("You cannot disable your own account."))
     account.is_active = active
     account.rotate_security_stamp()
     account.save(update_fields=["is_active", "security_stamp"])
+    if not active:
+        api_tokens_revoke_all(actor=actor, account=account, cause="user.disable")
     audit_record(
         actor=actor,
         action="user.enable" if active else "user.disable",

@@ -20,6 +20,7 @@ from tongcheng.audit.models import AuditEvent
 from tongcheng.audit.services import Actor, audit_record, client_ip_var
 from tongcheng.lib.crypto import keyed_hash
 from tongcheng.lib.logs import request_id_var
+from tongcheng.org.actions.tokens import api_tokens_revoke_all
 from tongcheng.org.models import LoginThrottle, User
 
 
@@ -33,6 +34,31 @@ def login_is_locked(*, username: str) -> bool:
     return LoginThrottle.objects.filter(
         username=throttle_key(username), locked_until__gt=timezone.now()
     ).exists()
+
+
+# What counts against an address: every refused attempt, whatever name it was for (wrong
+# passwords and codes, and attempts on locked names or from a blocked address).
+ADDRESS_FAILURE_ACTIONS = ("login.failure", "login.locked")
+
+
+def login_address_is_throttled() -> bool:
+    """Whether the client's address failed LOGIN_ADDRESS_FAILURE_LIMIT times in the window.
+
+    Counted from the trail, which already holds every refused attempt with its address (the
+    address the proxy rule trusts: audit.services.client_ip): one guesser trying a few
+    passwords on many names is stopped although no single name reaches its own lockout. The
+    window slides, so an address that keeps trying stays blocked.
+    """
+    address = client_ip_var.get()
+    if not address:
+        return False
+    limit = settings.LOGIN_ADDRESS_FAILURE_LIMIT
+    since = timezone.now() - timedelta(minutes=settings.LOGIN_ADDRESS_WINDOW_MINUTES)
+    recent = AuditEvent.objects.filter(
+        action__in=ADDRESS_FAILURE_ACTIONS, ip_address=address, at__gte=since
+    )
+    # Counting stops at the limit: an address under attack has many more rows.
+    return recent.values("pk")[:limit].count() >= limit
 
 
 def _login_actor(account: User | None) -> Actor:
@@ -96,6 +122,20 @@ def login_locked_refusal(*, actor: User | None, username: str) -> None:
 
 
 @transaction.atomic
+def login_address_refusal(*, actor: User | None, username: str) -> None:
+    """An attempt from a throttled address, refused before any password or code was checked."""
+    audit_record(
+        actor=_login_actor(actor),
+        action="login.failure",
+        object_type="user" if actor else "",
+        object_id=actor.pk if actor else "",
+        outcome=AuditEvent.Outcome.DENIED,
+        reason="address throttled",
+        detail=_unknown_detail(username, actor),
+    )
+
+
+@transaction.atomic
 def login_demo_refusal(*, actor: User) -> None:
     """A right password of a demo account, refused where demo accounts may not log in."""
     audit_record(
@@ -128,7 +168,9 @@ def logout_record(*, actor: User) -> None:
 
 @transaction.atomic
 def password_change(*, actor: User, new_password: str) -> None:
-    """Set the actor's new password (checked by the form); its other sessions end with it."""
+    """Set the actor's new password (checked by the form); its other sessions end with it, and
+    its API tokens are revoked (whoever knew the old password may have made one)."""
     actor.set_password(new_password)
     actor.save(update_fields=["password"])
     audit_record(actor=actor, action="password.change", object_type="user", object_id=actor.pk)
+    api_tokens_revoke_all(actor=actor, account=actor, cause="password.change")

@@ -1,4 +1,5 @@
-"""Writes of API tokens: create one (shown once, only its hash kept), revoke one, note its use."""
+"""Writes of API tokens: create one (shown once, only its hash kept), revoke one or all of an
+account's, note its use."""
 
 from __future__ import annotations
 
@@ -57,6 +58,28 @@ def api_token_revoke(*, actor: User | Actor, api_token: ApiToken) -> None:
         object_id=api_token.pk,
         detail={"user_id": api_token.user_id},
     )
+
+
+@transaction.atomic
+def api_tokens_revoke_all(*, actor: User | Actor, account: User, cause: str) -> int:
+    """Revoke every token of `account` for good: it was disabled or its password changed.
+
+    Revoked, not merely unusable while the account is off: enabling the account again, or the
+    old password, brings none of them back. One event per token, naming the cause.
+    """
+    revoked = list(
+        ApiToken.objects.filter(user=account, revoked=False).values_list("pk", flat=True)
+    )
+    ApiToken.objects.filter(pk__in=revoked).update(revoked=True)
+    for pk in revoked:
+        audit_record(
+            actor=actor,
+            action="api_token.revoke",
+            object_type="api_token",
+            object_id=pk,
+            detail={"user_id": account.pk, "cause": cause},
+        )
+    return len(revoked)
 
 
 def api_token_note_use(*, api_token: ApiToken) -> None:

@@ -71,6 +71,7 @@ def movement_create(request: HttpRequest, pk: int) -> HttpResponse:
         else:
             messages.success(request, _("The movement was recorded."))
             return redirect("registry:person_detail", pk=person.pk)
+    audit_person(actor=user, action="person.view", person=person, detail={"page": "movement"})
     return render(request, "registry/movement_create.html", {"person": person, "form": form})
 
 
@@ -87,6 +88,13 @@ def _community_matches(query: str, user: User) -> QuerySet[Area]:
     )
 
 
+def _chosen_community(code: str, matches: list[Area]) -> list[Area]:
+    """The community picked before (kept as a choice when a new search does not list it)."""
+    if not code or any(area.code == code for area in matches):
+        return []
+    return list(Area.objects.communities().filter(code=code).select_related("parent__parent"))
+
+
 def transfer_request(request: HttpRequest, pk: int) -> HttpResponse:
     """Ask a community outside one's own area to take the file over (or cancel the request)."""
     user = _user(request)
@@ -98,12 +106,20 @@ def transfer_request(request: HttpRequest, pk: int) -> HttpResponse:
         except MovementRefused as refused:
             messages.error(request, refused.message)
         return redirect("registry:person_detail", pk=person.pk)
-    form = TransferForm(
-        request.POST or None,
-        initial={"moved_on": timezone.localdate(), "to_area": request.GET.get("to", "")},
-        user=user,
-    )
-    if request.method == "POST" and form.is_valid():
+    # "Find" searches communities inside the same form, so the date and reason typed survive.
+    finding = request.method == "POST" and "find" in request.POST
+    query = normalize_text(request.POST.get("q") or request.GET.get("q", ""))[:32]
+    chosen = (request.POST.get("to_area") or request.GET.get("to", "")).strip()
+    matches = list(_community_matches(query, user))
+    offered = [*matches, *_chosen_community(chosen, matches)]
+    initial = {
+        "moved_on": request.POST.get("moved_on") or timezone.localdate(),
+        "reason": request.POST.get("reason", ""),
+        "to_area": chosen,
+    }
+    bound = request.POST if request.method == "POST" and not finding else None
+    form = TransferForm(bound, initial=initial, user=user, offered=offered)
+    if bound is not None and form.is_valid():
         try:
             movement_actions.transfer_request(
                 actor=user,
@@ -120,12 +136,14 @@ def transfer_request(request: HttpRequest, pk: int) -> HttpResponse:
                 _("The transfer was requested; the receiving community will accept or decline it."),
             )
             return redirect("registry:person_detail", pk=person.pk)
-    query = normalize_text(request.GET.get("q", ""))[:32]
+    audit_person(
+        actor=user, action="person.view", person=person, detail={"page": "transfer_request"}
+    )
     context = {
         "person": person,
         "form": form,
         "query": query,
-        "matches": _community_matches(query, user),
+        "matches": matches,
         "pending": Movement.objects.filter(person=person, state=Movement.State.PENDING)
         .select_related("to_area")
         .first(),
