@@ -10,6 +10,7 @@ Screenshots go to artifacts/screenshots/ (ignored by git; CI keeps them).
 from __future__ import annotations
 
 import os
+import re
 import socket
 import subprocess
 import sys
@@ -22,6 +23,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from axe_playwright_python.sync_playwright import Axe
 from django.urls import reverse
 from playwright.sync_api import (
     Browser,
@@ -228,10 +230,52 @@ def new_context(
         context.close()
 
 
+# axe-core ships inside axe-playwright-python (axe.min.js): nothing is fetched at run time.
+AXE = Axe()
+AXE_WIDTHS = (PHONE, DESKTOP)
+AXE_FAILING = frozenset({"serious", "critical"})
+# Three English words in a row in the Chinese interface: a message nobody translated.
+ENGLISH_RUN = re.compile(r"[A-Za-z]{2,}(?:[ ,;:'’-]+[A-Za-z]{2,}){2,}")
+
+
+def accessibility_problems(page: Page) -> list[str]:
+    """axe-core's serious and critical violations on the page as it is now."""
+    results = AXE.run(page)
+    return [
+        f"{page.url} [{page.viewport_size}]: {v['id']} ({v['impact']}): {v['help']} "
+        f"at {', '.join(str(n['target']) for n in v['nodes'][:3])}"
+        for v in results.response["violations"]
+        if v.get("impact") in AXE_FAILING
+    ]
+
+
+def untranslated(page: Page) -> list[str]:
+    """English sentences in a page served in Chinese (codes and identifiers are not words)."""
+    if page.evaluate("() => document.documentElement.lang") != "zh-Hans":
+        return []
+    text = page.locator("main").inner_text()
+    return [f"{page.url}: untranslated text {found!r}" for found in ENGLISH_RUN.findall(text)]
+
+
+def check_page(page: Page) -> None:
+    """Every visited page: no serious or critical axe violation at 390 and 1280 px, and no
+    English left in the Chinese interface."""
+    problems = untranslated(page)
+    before = page.viewport_size
+    for width in AXE_WIDTHS:
+        page.set_viewport_size(width)
+        problems += accessibility_problems(page)
+    if before is not None:
+        page.set_viewport_size(before)
+    assert not problems, "\n".join(problems)
+
+
 def screenshot(page: Page, name: str) -> Path:
+    """A full-page screenshot named `name`; the page is checked too (check_page)."""
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     path = SCREENSHOTS / f"{name}.png"
     page.screenshot(path=str(path), full_page=True)
+    check_page(page)
     return path
 
 

@@ -22,4 +22,30 @@
       field.form.requestSubmit();
     }
   });
+
+  // <button data-print>: print the page (the printable visit list).
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    if (target instanceof Element && target.closest("[data-print]")) {
+      window.print();
+    }
+  });
+
+  // A form sent back with errors: the summary at its top lists them, and the cursor goes to
+  // the first field in error, so nobody hunts for it below the fold on a phone.
+  document.addEventListener("DOMContentLoaded", function () {
+    // Django marks a field in error with aria-invalid; the wrappers of choice buttons carry
+    // tc-field-error (includes/form_fields.html, big_choices.html).
+    var first = document.querySelector(
+      "main form [aria-invalid=true], .tc-field-error input:not([type=hidden]), " +
+        ".tc-field-error select, .tc-field-error textarea"
+    );
+    // Else a block that needs an answer first (data-autofocus), else the summary itself.
+    var other = document.querySelector("[data-autofocus], .tc-error-summary");
+    if (first instanceof HTMLElement) {
+      first.focus();
+    } else if (other instanceof HTMLElement) {
+      other.focus();
+    }
+  });
 })();

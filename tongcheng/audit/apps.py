@@ -1,6 +1,11 @@
 from django.apps import AppConfig
 
-from tongcheng.audit.labels import AUDIT_ACTION_LABELS, register_action_labels
+from tongcheng.audit.labels import (
+    AUDIT_ACTION_LABELS,
+    AUDIT_OBJECT_LABELS,
+    AUDIT_REASON_LABELS,
+    register_action_labels,
+)
 
 
 class AuditConfig(AppConfig):
@@ -8,4 +13,4 @@ class AuditConfig(AppConfig):
     label = "audit"
 
     def ready(self) -> None:
-        register_action_labels(AUDIT_ACTION_LABELS)
+        register_action_labels(AUDIT_ACTION_LABELS, AUDIT_OBJECT_LABELS, AUDIT_REASON_LABELS)

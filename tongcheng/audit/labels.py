@@ -17,17 +17,30 @@ from django.utils.translation import gettext_lazy as _
 DENIAL_PREFIX = "deny:"
 
 _labels: dict[str, str | Promise] = {}
+_object_labels: dict[str, str | Promise] = {}
+_reason_labels: dict[str, str | Promise] = {}
 
 
-def register_action_labels(labels: Mapping[str, str | Promise]) -> None:
-    """Add labels of action codes; registering the same label again is harmless.
+def register_action_labels(
+    labels: Mapping[str, str | Promise],
+    objects: Mapping[str, str | Promise] | None = None,
+    reasons: Mapping[str, str | Promise] | None = None,
+) -> None:
+    """Add labels of action codes (and of object types and system reasons); registering the
+    same label again is harmless.
 
     A code given a second, different label is a mistake of two apps using one code.
     """
-    for code, label in labels.items():
-        known = _labels.setdefault(code, label)
-        if known is not label:
-            raise ImproperlyConfigured(f"the audit action {code!r} has two labels")
+    given_all = (
+        (_labels, labels),
+        (_object_labels, objects or {}),
+        (_reason_labels, reasons or {}),
+    )
+    for registry, given in given_all:
+        for code, label in given.items():
+            known = registry.setdefault(code, label)
+            if known is not label:
+                raise ImproperlyConfigured(f"the audit code {code!r} has two labels")
 
 
 def action_label(code: str) -> str:
@@ -37,7 +50,43 @@ def action_label(code: str) -> str:
     return str(_labels.get(code, code))
 
 
+def object_label(object_type: str) -> str:
+    """What an object type is called on screen ("user" → 账户); the type itself if unknown."""
+    return str(_object_labels.get(object_type, object_type))
+
+
+def reason_words(reason: str) -> str:
+    """An event's reason for people: a system's reason code in words, a typed reason as typed."""
+    return str(_reason_labels.get(reason, reason))
+
+
+def object_words(object_type: str, object_id: str) -> str:
+    """An event's object for people: its kind in words and its number ("账户 #24")."""
+    if not object_type:
+        return ""
+    label = object_label(object_type)
+    return f"{label} #{object_id}" if object_id else label
+
+
+AUDIT_OBJECT_LABELS: dict[str, str | Promise] = {
+    "audit_trail": _("Audit trail"),
+    "api_path": _("API path"),
+}
+
+# Reasons written by the system itself (denials, failed logins); a person's reason is shown as
+# typed.
+AUDIT_REASON_LABELS: dict[str, str | Promise] = {
+    "out of scope": _("Outside the account's area"),
+    "read-only": _("Read-only for this account"),
+    "role not allowed": _("Not allowed for the account's roles"),
+    "no policy entry": _("Page not open to anyone"),
+    "csrf": _("Form sent without a valid security token"),
+}
+
 AUDIT_ACTION_LABELS: dict[str, str | Promise] = {
     "audit.view": _("Viewed audit trail"),
     "audit.purge": _("Purged expired audit events"),
+    # Refusals before any app's view runs (tongcheng.views.csrf_failure, org.apiauth).
+    "security.csrf_refused": _("Form refused by the security check"),
+    "api.unauthenticated": _("API call without credentials"),
 }

@@ -1,7 +1,7 @@
 from django.apps import AppConfig
 
 from tongcheng.audit.labels import register_action_labels
-from tongcheng.org.labels import ORG_ACTION_LABELS
+from tongcheng.org.labels import ORG_ACTION_LABELS, ORG_OBJECT_LABELS, ORG_REASON_LABELS
 
 
 class OrgConfig(AppConfig):
@@ -9,4 +9,4 @@ class OrgConfig(AppConfig):
     label = "org"
 
     def ready(self) -> None:
-        register_action_labels(ORG_ACTION_LABELS)
+        register_action_labels(ORG_ACTION_LABELS, ORG_OBJECT_LABELS, ORG_REASON_LABELS)

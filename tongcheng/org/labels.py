@@ -31,3 +31,25 @@ ORG_ACTION_LABELS: dict[str, str | Promise] = {
     "api_token.revoke": _("Revoked API token"),
     "demo.seed": _("Loaded demo data"),
 }
+
+ORG_OBJECT_LABELS: dict[str, str | Promise] = {
+    "user": _("Account"),
+    "area": _("Area"),
+    "service_point": _("Service point"),
+    "api_token": _("API token"),
+    "membership": _("Role"),
+    "department": _("Member unit"),
+}
+
+# The reasons org writes into the trail (denials, failed logins), in words.
+ORG_REASON_LABELS: dict[str, str | Promise] = {
+    "holds roles the actor cannot grant": _("The account holds roles you cannot grant"),
+    "disabled": _("Account disabled"),
+    "wrong password": _("Wrong password"),
+    "unknown account": _("Unknown account"),
+    "wrong code": _("Wrong two-factor code"),
+    "locked": _("Too many failed logins: locked"),
+    "address throttled": _("Too many logins from this address"),
+    "demo accounts not allowed": _("Demo accounts are refused here"),
+    "no credentials": _("No login or token"),
+}

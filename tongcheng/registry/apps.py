@@ -1,7 +1,11 @@
 from django.apps import AppConfig
 
 from tongcheng.audit.labels import register_action_labels
-from tongcheng.registry.labels import REGISTRY_ACTION_LABELS
+from tongcheng.registry.labels import (
+    REGISTRY_ACTION_LABELS,
+    REGISTRY_OBJECT_LABELS,
+    REGISTRY_REASON_LABELS,
+)
 
 
 class RegistryConfig(AppConfig):
@@ -9,4 +13,6 @@ class RegistryConfig(AppConfig):
     label = "registry"
 
     def ready(self) -> None:
-        register_action_labels(REGISTRY_ACTION_LABELS)
+        register_action_labels(
+            REGISTRY_ACTION_LABELS, REGISTRY_OBJECT_LABELS, REGISTRY_REASON_LABELS
+        )

@@ -10,11 +10,29 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
+from django.core.exceptions import FieldDoesNotExist
+from django.utils.functional import Promise
+from django.utils.translation import gettext, pgettext
+from django.utils.translation import gettext_lazy as _
+
+from tongcheng.audit.labels import action_label
 from tongcheng.audit.services import Account, audit_record
 from tongcheng.registry.models import Person, PersonChange
 
 # Columns computed from another column: history names the source column only.
 DERIVED_COLUMNS = frozenset({"name_pinyin", "name_initials", "origin_province"})
+
+
+# Names in history lines that are not a model field's own (an encrypted column is named by its
+# field, and a few lines name a part of the file rather than a column).
+FIELD_LABELS: dict[str, str | Promise] = {
+    "id_number": _("ID number"),
+    "phone": _("phone"),
+    "address": _("current address"),
+    "permit_number": _("permit number"),
+    "household": _("household"),
+    "consents": _("consents"),
+}
 
 
 @dataclass(frozen=True)
@@ -64,3 +82,23 @@ def audit_person(
         reason=reason,
         detail=detail,
     )
+
+
+def field_words(name: str) -> str:
+    """A field named in a history line, as people call it (the model field's own name)."""
+    if name in FIELD_LABELS:
+        return str(FIELD_LABELS[name])
+    try:
+        field = Person._meta.get_field(name)
+    except FieldDoesNotExist:
+        return name
+    return str(getattr(field, "verbose_name", name))
+
+
+def change_words(change: PersonChange) -> str:
+    """A history line in words: what was done (the audit label of its code) and to which fields."""
+    words = action_label(change.action)
+    if not change.fields:
+        return words
+    fields = pgettext("list separator", ", ").join(field_words(name) for name in change.fields)
+    return gettext("%(action)s: %(fields)s") % {"action": words, "fields": fields}

@@ -27,6 +27,8 @@ REGISTRY_ACTION_LABELS: dict[str, str | Promise] = {
     "person.settled": _("Recorded settling"),
     "person.reactivated": _("Reactivated file"),
     "person.lookup_elsewhere": _("ID number found outside own area"),
+    "person.lookup": _("Searched by ID number, phone or last 4 digits"),
+    "ledger.lookup": _("Looked up the ID numbers of a ledger being checked"),
     "person.seed": _("Created demo file"),
     "household.update": _("Edited household"),
     "consent.give": _("Recorded consent"),
@@ -34,5 +36,23 @@ REGISTRY_ACTION_LABELS: dict[str, str | Promise] = {
     "duplicate.dismiss": _("Dismissed possible duplicate"),
     "import.upload": _("Uploaded ledger for import"),
     "import.cancel": _("Cancelled import"),
+    "import.sheet": _("Chose the sheet of a ledger import"),
+    "import.rejected": _("Downloaded the rejected rows of a ledger import"),
+    "import.erase": _("Deleted uploaded ledger file"),
     "ledger.seed": _("Loaded demo ledger"),
+}
+
+REGISTRY_OBJECT_LABELS: dict[str, str | Promise] = {
+    "person": _("File"),
+    "import": _("Ledger import"),
+    "consent": _("Consent"),
+    "duplicate": _("Possible duplicate"),
+    "movement": _("Movement"),
+}
+
+# The reasons the registry writes into the trail, in words.
+REGISTRY_REASON_LABELS: dict[str, str | Promise] = {
+    "id number exists outside scope": _("The ID number is held by a file outside the area"),
+    "daily look-up limit reached": _("Daily look-up limit reached"),
+    "identified export needs the role": _("Full numbers need a role that may export them"),
 }

@@ -285,7 +285,8 @@ def _axis_label(month: date, first: bool) -> str:
     """ "3月"; the year under the first month and under every January."""
     short = gettext("Month %(month)d") % {"month": month.month}
     if first or month.month == 1:
-        return f"{short}\n{gettext('Year %(year)d') % {'year': month.year}}"
+        year = gettext("Year %(year)d") % {"year": month.year}
+        return f"{short}\n{year}"
     return short
 
 

@@ -84,6 +84,6 @@ def test_it_runs_a_fixed_number_of_queries(cast, django_assert_num_queries) -> N
     client.get(URL)
     # 1 session, 2 user, 3 memberships (middleware), 4 savepoint, 5 ids and encrypted
     # addresses of the due files, 6 the page's files with community, street and origin,
-    # 7 audit event, 8 release savepoint.
-    with django_assert_num_queries(8):
+    # 7 audit event, 8 release savepoint, 9 the communities of the filter (rendered).
+    with django_assert_num_queries(9):
         assert client.get(URL).status_code == 200

@@ -7,10 +7,11 @@ completeness.py; the write is actions.visits.visit_record.
 from __future__ import annotations
 
 from datetime import date
-from typing import cast
+from typing import Any, cast
 from urllib.parse import urlencode
 
 from django.contrib import messages
+from django.db.models import QuerySet
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -18,10 +19,13 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongcheng.audit.services import audit_record
-from tongcheng.org.models import User
+from tongcheng.lib.addresses import building_of
+from tongcheng.org.contributions import may_open
+from tongcheng.org.models import Area, User
 from tongcheng.registry.access import get_person_for_user
 from tongcheng.registry.actions.visits import visit_record
 from tongcheng.registry.completeness import (
+    address_sort_key,
     completeness_areas,
     completeness_by_area,
     due_cutoff,
@@ -29,11 +33,14 @@ from tongcheng.registry.completeness import (
     due_page,
 )
 from tongcheng.registry.errors import StaleVersion
-from tongcheng.registry.forms.visits import FACT_LABELS, VisitForm
+from tongcheng.registry.forms.visits import FACT_LABELS, VisitForm, VisitsDueForm
 from tongcheng.registry.history import audit_person
-from tongcheng.registry.identifiers import decrypt
-from tongcheng.registry.models import Person, Visit
+from tongcheng.registry.identifiers import decrypt, decryptor
+from tongcheng.registry.models import Person, PersonQuerySet, Visit
 from tongcheng.registry.rules import FACTS
+
+# The printed visit list of one community stops here (and says so): a few pages of paper.
+SHEET_LIMIT = 500
 
 
 def _user(request: HttpRequest) -> User:
@@ -79,33 +86,87 @@ def visit_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/visit_create.html", context)
 
 
+def _due_communities(user: User) -> QuerySet[Area]:
+    """The communities of the user's scope that keep files: the choices of the filter."""
+    kept = Person.objects.visible_to(user).order_by().values("area_code")
+    return Area.objects.communities().filter(code__in=kept).order_by("code")
+
+
+def _due_row(person: Person, cutoff: date, address: str) -> dict[str, Any]:
+    return {
+        "person": person,
+        "address": address,
+        "gaps": [FACT_LABELS[f] for f, known in person.three_clear().items() if not known],
+        "stale": [
+            FACT_LABELS[f]
+            for f in FACTS
+            if (getattr(person, f"{f}_verified_on") or date.min) < cutoff
+        ],
+    }
+
+
 def visits_due(request: HttpRequest) -> HttpResponse:
-    """Files with a 三必清 gap or not verified for VISIT_DUE_MONTHS, by street and address."""
+    """Files with a 三必清 gap or not verified for VISIT_DUE_MONTHS, by street and address;
+    `?print=1` with a community is the printable visit list (走访清单) by building."""
     user = _user(request)
     cutoff = due_cutoff()
+    form = VisitsDueForm(request.GET or None, communities=_due_communities(user))
     due = due_for_visit(Person.objects.visible_to(user), cutoff)
+    community = form.cleaned_data["community"] if form.is_valid() else None
+    if community is not None:
+        due = due.in_area(community)
+    if community is not None and request.GET.get("print"):
+        return _visit_sheet(request, due, community, cutoff)
     page, persons, fully_sorted = due_page(due, request.GET.get("page"))
-    rows = [
-        {
-            "person": p,
-            "address": decrypt(p, "address"),
-            "gaps": [FACT_LABELS[f] for f, known in p.three_clear().items() if not known],
-            "stale": [
-                FACT_LABELS[f]
-                for f in FACTS
-                if (getattr(p, f"{f}_verified_on") or date.min) < cutoff
-            ],
-        }
-        for p in persons
-    ]
+    rows = [_due_row(p, cutoff, decrypt(p, "address")) for p in persons]
     audit_record(
         actor=request,
         action="person.list",
         object_type="person",
         detail={"page": "visits_due", "ids": [p.pk for p in persons]},
     )
-    context = {"page": page, "rows": rows, "cutoff": cutoff, "fully_sorted": fully_sorted}
+    context = {
+        "page": page,
+        "rows": rows,
+        "cutoff": cutoff,
+        "fully_sorted": fully_sorted,
+        "form": form,
+        "community": community,
+        "query": urlencode({"community": community.code}) if community else "",
+        "may_visit": may_open(user, "registry:visit_create"),
+    }
     return render(request, "registry/visits_due.html", context)
+
+
+def _visit_sheet(
+    request: HttpRequest, due: PersonQuerySet, community: Area, cutoff: date
+) -> HttpResponse:
+    """Every due file of one community, grouped by building, on paper (one audit event)."""
+    persons = list(due.select_related("community__parent").order_by("id")[: SHEET_LIMIT + 1])
+    cut = len(persons) > SHEET_LIMIT
+    persons = persons[:SHEET_LIMIT]
+    address_of = decryptor("address")
+    rows = [_due_row(p, cutoff, address_of(p.address_enc)) for p in persons]
+    rows.sort(key=lambda r: (r["address"] == "", address_sort_key(r["address"]), r["person"].pk))
+    buildings: dict[str, list[dict[str, Any]]] = {}
+    for row in rows:
+        buildings.setdefault(building_of(row["address"]), []).append(row)
+    audit_record(
+        actor=request,
+        action="person.list",
+        object_type="person",
+        area_code=community.code,
+        detail={"page": "visit_sheet", "ids": [p.pk for p in persons]},
+    )
+    context = {
+        "community": community,
+        "buildings": list(buildings.items()),
+        "count": len(rows),
+        "cut": cut,
+        "cutoff": cutoff,
+        "today": timezone.localdate(),
+    }
+    return render(request, "registry/visit_sheet.html", context)
 
 
 def completeness(request: HttpRequest) -> HttpResponse:
