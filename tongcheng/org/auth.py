@@ -66,10 +66,10 @@ def login_check_password(*, request: HttpRequest, username: str, password: str) 
     """
     known = User.objects.filter(username=username).first()
     if logins.login_address_is_throttled():
-        logins.login_address_refusal(actor=known, username=username)
+        logins.login_refused_early(actor=known, username=username, reason="address throttled")
         raise LoginRefused(str(LOGIN_FAILED))
     if logins.login_is_locked(username=username):
-        logins.login_locked_refusal(actor=known, username=username)
+        logins.login_refused_early(actor=known, username=username, reason="locked")
         raise LoginRefused(str(LOGIN_FAILED))
     user = authenticate(request, username=username, password=password)
     if not isinstance(user, User):
@@ -112,11 +112,11 @@ def login_check_code(*, request: HttpRequest, pending: PendingLogin, code: str) 
         raise LoginRefused(str(LOGIN_FAILED))
     if logins.login_address_is_throttled():
         request.session.pop(SESSION_PENDING_USER, None)
-        logins.login_address_refusal(actor=user, username=user.username)
+        logins.login_refused_early(actor=user, username=user.username, reason="address throttled")
         raise LoginRefused(str(LOGIN_FAILED))
     if logins.login_is_locked(username=user.username):
         request.session.pop(SESSION_PENDING_USER, None)
-        logins.login_locked_refusal(actor=user, username=user.username)
+        logins.login_refused_early(actor=user, username=user.username, reason="locked")
         raise LoginRefused(str(LOGIN_FAILED))
     if not two_factor_code_use(actor=user, code=code):
         logins.login_failure_record(actor=user, username=user.username, reason="wrong code")

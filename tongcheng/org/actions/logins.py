@@ -108,29 +108,16 @@ def login_failure_record(*, actor: User | None, username: str, reason: str) -> N
 
 
 @transaction.atomic
-def login_locked_refusal(*, actor: User | None, username: str) -> None:
-    """An attempt on a locked name, refused before any password or code was checked."""
+def login_refused_early(*, actor: User | None, username: str, reason: str) -> None:
+    """An attempt refused before any password or code was checked: on a locked name
+    (`reason="locked"`) or from a throttled address (`reason="address throttled"`)."""
     audit_record(
         actor=_login_actor(actor),
         action="login.failure",
         object_type="user" if actor else "",
         object_id=actor.pk if actor else "",
         outcome=AuditEvent.Outcome.DENIED,
-        reason="locked",
-        detail=_unknown_detail(username, actor),
-    )
-
-
-@transaction.atomic
-def login_address_refusal(*, actor: User | None, username: str) -> None:
-    """An attempt from a throttled address, refused before any password or code was checked."""
-    audit_record(
-        actor=_login_actor(actor),
-        action="login.failure",
-        object_type="user" if actor else "",
-        object_id=actor.pk if actor else "",
-        outcome=AuditEvent.Outcome.DENIED,
-        reason="address throttled",
+        reason=reason,
         detail=_unknown_detail(username, actor),
     )
 
