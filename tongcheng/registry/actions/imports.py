@@ -108,6 +108,30 @@ def check_resubmission(sha256: str, community: Area) -> None:
         )
 
 
+def _job_insert(
+    *, actor: User, community: Area, file_name: str, sha256: str, state: str, rows: int
+) -> ImportJob:
+    """The job row, or the same-file refusal. A savepoint: the same file uploaded at the same
+    moment fails this insert (the constraint; on PostgreSQL once the other upload commits),
+    and is then sent to the other job (check_resubmission) or told to try again."""
+    try:
+        with transaction.atomic():
+            return ImportJob.objects.create(
+                community=community,
+                area_code=community.code,
+                file_name=file_name[:255],
+                file_sha256=sha256,
+                state=state,
+                rows_total=rows,
+                created_by=actor,
+            )
+    except IntegrityError:
+        check_resubmission(sha256, community)
+        raise ImportRefused(
+            _("The same file is being uploaded right now; try again in a moment."), "pending"
+        ) from None
+
+
 @transaction.atomic
 def job_create(
     *, actor: User, community: Area, file_name: str, content: bytes
@@ -118,24 +142,14 @@ def job_create(
     sha256 = sha256_of(content)
     check_resubmission(sha256, community)
     upload = inspect_upload(content, file_name=file_name)
-    try:
-        # A savepoint: the same file uploaded at the same moment fails this insert (the
-        # constraint; on PostgreSQL once the other upload commits), and is then sent to it.
-        with transaction.atomic():
-            job = ImportJob.objects.create(
-                community=community,
-                area_code=community.code,
-                file_name=file_name[:255],
-                file_sha256=sha256,
-                state=ImportJob.State.VALIDATING,
-                rows_total=upload.rows,
-                created_by=actor,
-            )
-    except IntegrityError:
-        check_resubmission(sha256, community)
-        raise ImportRefused(
-            _("The same file is being uploaded right now; try again in a moment."), "pending"
-        ) from None
+    job = _job_insert(
+        actor=actor,
+        community=community,
+        file_name=file_name,
+        sha256=sha256,
+        state=ImportJob.State.VALIDATING,
+        rows=upload.rows,
+    )
     upload_store(job=job, content=content)
     audit_record(
         actor=actor,
@@ -322,23 +336,15 @@ def ledger_import(
     job = None
     if actor is not None:
         sha256 = sha256_of(content)
-        try:
-            with transaction.atomic():  # the same file pending or imported: see job_create
-                check_resubmission(sha256, community)
-                job = ImportJob.objects.create(
-                    community=community,
-                    area_code=community.code,
-                    file_name=file_name[:255],
-                    file_sha256=sha256,
-                    state=ImportJob.State.IMPORTING,
-                    rows_total=len(ledger.rows),
-                    created_by=actor,
-                )
-        except IntegrityError:
-            check_resubmission(sha256, community)
-            raise ImportRefused(
-                _("The same file is being uploaded right now; try again in a moment."), "pending"
-            ) from None
+        check_resubmission(sha256, community)
+        job = _job_insert(
+            actor=actor,
+            community=community,
+            file_name=file_name,
+            sha256=sha256,
+            state=ImportJob.State.IMPORTING,
+            rows=len(ledger.rows),
+        )
     try:
         return commit_import(
             ledger, community, actor=actor, job=job, progress=progress, check_scope=job is not None

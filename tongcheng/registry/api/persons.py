@@ -262,10 +262,7 @@ _UPDATE_RESPONSES = responses({200: PersonDetailOut}, 404, 409, 412, 422, 428)
     summary="Replace a file's fields (If-Match: the ETag; 412 when stale, 428 without it)",
 )
 def person_update(request: HttpRequest, pk: int, payload: PersonIn, response: HttpResponse) -> Any:
-    result = _update(request, pk, payload, partial=False)
-    if result.status_code == 200:
-        response["ETag"] = f'"{result.value["version"]}"'
-    return result
+    return _update_with_etag(request, pk, payload, response, partial=False)
 
 
 @router.patch(
@@ -278,7 +275,14 @@ def person_update(request: HttpRequest, pk: int, payload: PersonIn, response: Ht
     summary="Change some of a file's fields (If-Match: the ETag)",
 )
 def person_patch(request: HttpRequest, pk: int, payload: PersonIn, response: HttpResponse) -> Any:
-    result = _update(request, pk, payload, partial=True)
+    return _update_with_etag(request, pk, payload, response, partial=True)
+
+
+def _update_with_etag(
+    request: HttpRequest, pk: int, payload: PersonIn, response: HttpResponse, *, partial: bool
+) -> Any:
+    """PUT and PATCH: the update, and the new version's ETag when it was saved."""
+    result = _update(request, pk, payload, partial=partial)
     if result.status_code == 200:
         response["ETag"] = f'"{result.value["version"]}"'
     return result
