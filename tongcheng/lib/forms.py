@@ -5,6 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from django import forms
+from django.utils.translation import gettext_noop
+
+# Django 6.1's blank choice of a select. Django's own Chinese catalogue has no entry for it
+# yet, so ours carries it; this mark keeps makemessages from dropping it as obsolete.
+BLANK_CHOICE_LABEL = gettext_noop("- Select an option -")
 
 
 class BootstrapMixin:
