@@ -194,6 +194,11 @@ class Problems:
             return
         if request.failure == "net::ERR_ABORTED" and request.is_navigation_request():
             self.aborted.append((page.url, request.url))
+        elif request.failure == "net::ERR_ABORTED":
+            # The browser itself gave up an asset because the page was left (a test that
+            # clicks on at once): not the server's fault. A missing asset is still caught, by
+            # its status (_response) or by any other failure.
+            return
         else:
             self.items.append(f"{page.url}: request failed: {request.url} {request.failure}")
 
