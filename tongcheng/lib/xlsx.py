@@ -25,6 +25,7 @@ where the importer decides that makes sense (a merged community column, for inst
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import io
 import re
@@ -386,53 +387,51 @@ def _shared_rows(rows: Iterable[list[Cell]]) -> list[list[Cell]]:
     return out
 
 
-def read_sheet(source: Source, *, sheet: int | str = 0) -> Sheet:
-    """The rows of the first visible worksheet (or the one named, or the n-th visible one).
-    Call check_xlsx first."""
+@contextlib.contextmanager
+def _workbook(source: Source) -> Iterator[tuple[Any, list[str]]]:
+    """The open workbook and the names of its visible worksheets; closed after the block."""
     stream, _size = _open_bytes(source)
     try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(stream)
-    except Exception:
-        raise _damaged() from None
-    try:
-        if isinstance(sheet, int):
-            visible = _visible(workbook)
-            if not visible:
+        try:
+            workbook = python_calamine.CalamineWorkbook.from_filelike(stream)
+        except Exception:
+            raise _damaged() from None
+        try:
+            names = _visible(workbook)
+            if not names:
                 raise XlsxRefused("no_sheet", _("The workbook has no worksheet."))
-            sheet = visible[min(sheet, len(visible) - 1)]
-        return _sheet(workbook, sheet)
+            yield workbook, names
+        finally:
+            workbook.close()
+    finally:
+        if isinstance(source, str | Path):
+            stream.close()
+
+
+def _read(workbook: Any, name: str) -> Sheet:
+    try:
+        return _sheet(workbook, name)
     except XlsxRefused:
         raise
     except Exception:
         raise _damaged() from None
-    finally:
-        workbook.close()
-        if isinstance(source, str | Path):
-            stream.close()
+
+
+def read_sheet(source: Source, *, sheet: int | str = 0) -> Sheet:
+    """The rows of the first visible worksheet (or the one named, or the n-th visible one).
+    Call check_xlsx first."""
+    with _workbook(source) as (workbook, visible):
+        if isinstance(sheet, int):
+            sheet = visible[min(sheet, len(visible) - 1)]
+        return _read(workbook, sheet)
 
 
 def read_sheets(source: Source) -> Generator[Sheet]:
     """Every visible worksheet, in the workbook's order, read one at a time (a sheet the caller
     drops is freed before the next is read). Call check_xlsx first."""
-    stream, _size = _open_bytes(source)
-    try:
-        workbook = python_calamine.CalamineWorkbook.from_filelike(stream)
-    except Exception:
-        raise _damaged() from None
-    try:
-        names = _visible(workbook)
-        if not names:
-            raise XlsxRefused("no_sheet", _("The workbook has no worksheet."))
+    with _workbook(source) as (workbook, names):
         for name in names:
-            try:
-                found = _sheet(workbook, name)
-            except Exception:
-                raise _damaged() from None
-            yield found
-    finally:
-        workbook.close()
-        if isinstance(source, str | Path):
-            stream.close()
+            yield _read(workbook, name)
 
 
 def _visible(workbook: Any) -> list[str]:

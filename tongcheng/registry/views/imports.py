@@ -8,6 +8,7 @@ progress with htmx every second. Every write is an action of actions.imports.
 from __future__ import annotations
 
 import io
+from collections.abc import Callable
 from typing import cast
 
 from django.contrib import messages
@@ -82,22 +83,27 @@ def import_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return render(request, "registry/import_detail.html", context)
 
 
-def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+def _job_step(
+    request: HttpRequest, pk: int, step: Callable[[User, ImportJob], HttpResponse | None]
+) -> HttpResponse:
+    """A POST-only step of an import (commit, cancel, sheet): the job in the user's writable
+    scope, then the step; its refusal becomes a message. A GET, and a step that answers None,
+    lead back to the job's report."""
     user = _user(request)
     job = get_import_for_user(user, pk, write=True)
-    if request.method != "POST":
-        return redirect("registry:import_detail", pk=job.pk)
-    try:
-        job = job_start_commit(actor=user, job=job)
-    except ImportRefused as exc:
-        messages.error(request, exc.message)
-        return redirect("registry:import_detail", pk=job.pk)
-    if job.state != ImportJob.State.IMPORTING:  # done in the request, or failed
-        _tell(request, job)
-    return redirect("registry:import_detail", pk=job.pk)
+    answer: HttpResponse | None = None
+    if request.method == "POST":
+        try:
+            answer = step(user, job)
+        except ImportRefused as exc:
+            messages.error(request, exc.message)
+    return answer or redirect("registry:import_detail", pk=job.pk)
 
 
-def _tell(request: HttpRequest, job: ImportJob) -> None:
+def _started(request: HttpRequest, job: ImportJob) -> None:
+    """After a commit starts: say what it did, unless it goes on in the background."""
+    if job.state == ImportJob.State.IMPORTING:
+        return
     if job.state == ImportJob.State.DONE:
         result = (job.summary or {}).get("result", {})
         messages.success(
@@ -109,47 +115,37 @@ def _tell(request: HttpRequest, job: ImportJob) -> None:
         messages.error(request, (job.summary or {}).get("failure") or _("Nothing was imported."))
 
 
-def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
-    user = _user(request)
-    job = get_import_for_user(user, pk, write=True)
-    if request.method != "POST":
-        return redirect("registry:import_detail", pk=job.pk)
-    try:
-        job_cancel(actor=user, job=job)
-    except ImportRefused as exc:
-        messages.error(request, exc.message)
-        return redirect("registry:import_detail", pk=job.pk)
-    messages.success(request, _("The import was cancelled; nothing was imported."))
-    return redirect("registry:import_list")
-
-
-def import_sheet(request: HttpRequest, pk: int) -> HttpResponse:
-    """Check the upload again on the sheet the user chose (the dry run lists the sheets)."""
-    user = _user(request)
-    job = get_import_for_user(user, pk, write=True)
-    if request.method != "POST":
-        return redirect("registry:import_detail", pk=job.pk)
-    try:
-        job_choose_sheet(actor=user, job=job, sheet=request.POST.get("sheet", ""))
-    except ImportRefused as exc:
-        messages.error(request, exc.message)
-    return redirect("registry:import_detail", pk=job.pk)
+def import_commit(request: HttpRequest, pk: int) -> HttpResponse:
+    return _job_step(
+        request, pk, lambda user, job: _started(request, job_start_commit(actor=user, job=job))
+    )
 
 
 def import_commit_valid(request: HttpRequest, pk: int) -> HttpResponse:
     """Import the rows without errors only, in one transaction; the others are left out."""
-    user = _user(request)
-    job = get_import_for_user(user, pk, write=True)
-    if request.method != "POST":
-        return redirect("registry:import_detail", pk=job.pk)
-    try:
-        job = job_start_commit_valid(actor=user, job=job)
-    except ImportRefused as exc:
-        messages.error(request, exc.message)
-        return redirect("registry:import_detail", pk=job.pk)
-    if job.state != ImportJob.State.IMPORTING:
-        _tell(request, job)
-    return redirect("registry:import_detail", pk=job.pk)
+    return _job_step(
+        request,
+        pk,
+        lambda user, job: _started(request, job_start_commit_valid(actor=user, job=job)),
+    )
+
+
+def import_cancel(request: HttpRequest, pk: int) -> HttpResponse:
+    def cancel(user: User, job: ImportJob) -> HttpResponse:
+        job_cancel(actor=user, job=job)
+        messages.success(request, _("The import was cancelled; nothing was imported."))
+        return redirect("registry:import_list")
+
+    return _job_step(request, pk, cancel)
+
+
+def import_sheet(request: HttpRequest, pk: int) -> HttpResponse:
+    """Check the upload again on the sheet the user chose (the dry run lists the sheets)."""
+
+    def choose(user: User, job: ImportJob) -> None:
+        job_choose_sheet(actor=user, job=job, sheet=request.POST.get("sheet", ""))
+
+    return _job_step(request, pk, choose)
 
 
 def import_rejected(request: HttpRequest, pk: int) -> HttpResponseBase:
