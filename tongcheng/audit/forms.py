@@ -6,9 +6,11 @@ from datetime import datetime, time, timedelta
 from typing import Any
 
 from django import forms
+from django.db.models import Q
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
+from tongcheng.audit.lookups import hashes_of
 from tongcheng.audit.models import AuditEvent, AuditEventQuerySet
 from tongcheng.lib.areacodes import prefix_of, subtree_q
 from tongcheng.lib.forms import BootstrapMixin
@@ -26,6 +28,15 @@ class AuditFilterForm(BootstrapMixin, forms.Form):
     )
     object_type = forms.CharField(label=_("Object type"), max_length=64, required=False)
     object_id = forms.CharField(label=_("Object id"), max_length=64, required=False)
+    looked_up = forms.CharField(
+        label=_("Number looked up"),
+        max_length=32,
+        required=False,
+        help_text=_(
+            "A full ID number, a phone number or the last 4 characters: the searches, new "
+            "files' checks and import checks that looked it up."
+        ),
+    )
     area = forms.RegexField(
         label=_("Area code"),
         regex=r"^[0-9]{1,12}$",
@@ -45,6 +56,14 @@ class AuditFilterForm(BootstrapMixin, forms.Form):
     until = forms.DateField(
         label=_("To"), required=False, widget=forms.DateInput(attrs={"type": "date"})
     )
+
+    def clean_looked_up(self) -> str:
+        typed: str = self.cleaned_data.get("looked_up", "").strip()
+        if typed and not hashes_of(typed):
+            raise forms.ValidationError(
+                _("Enter a full ID number, a full phone number or 4 last characters.")
+            )
+        return typed
 
     def clean(self) -> dict[str, Any]:
         data = super().clean() or {}
@@ -67,6 +86,12 @@ class AuditFilterForm(BootstrapMixin, forms.Form):
             events = events.filter(object_type=data["object_type"])
         if data.get("object_id"):
             events = events.filter(object_id=data["object_id"])
+        if data.get("looked_up"):
+            # The trail keeps keyed hashes only (audit.lookups): matched in the events' detail.
+            found = Q(pk__in=[])
+            for hashed in hashes_of(data["looked_up"]):
+                found |= Q(detail__hashes__icontains=hashed)
+            events = events.filter(found)
         if data.get("area"):
             events = events.filter(subtree_q([prefix_of(data["area"])]))
         if data.get("outcome"):

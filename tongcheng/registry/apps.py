@@ -1,6 +1,7 @@
 from django.apps import AppConfig
 
 from tongcheng.audit.labels import register_action_labels
+from tongcheng.audit.lookups import register_lookup_hashes
 from tongcheng.registry.labels import (
     REGISTRY_ACTION_LABELS,
     REGISTRY_OBJECT_LABELS,
@@ -16,3 +17,4 @@ class RegistryConfig(AppConfig):
         register_action_labels(
             REGISTRY_ACTION_LABELS, REGISTRY_OBJECT_LABELS, REGISTRY_REASON_LABELS
         )
+        register_lookup_hashes("tongcheng.registry.search.lookup_hashes")

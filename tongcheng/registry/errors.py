@@ -69,6 +69,20 @@ class LookupLimitReached(LimitReached):
         ) % {"limit": self.limit}
 
 
+class RegistrationLookupLimitReached(LookupLimitReached):
+    """Today's exact-number look-ups are used up, and a registration's check would need more:
+    the file was not saved (nothing was looked up)."""
+
+    @property
+    def message(self) -> str:
+        return _(
+            "You have reached today's limit of %(limit)d look-ups by ID number or phone number: "
+            "the file was not saved, and what you typed is kept. Checking a new file for an "
+            "existing one is such a look-up. Try again tomorrow, or ask your supervisor to "
+            "register the person."
+        ) % {"limit": self.limit}
+
+
 class ImportLookupLimitReached(LimitReached):
     """The dry run of this file would look up more ID numbers than are left today: not run."""
 

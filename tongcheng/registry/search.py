@@ -278,6 +278,12 @@ def identifier_lookups(q: str) -> list[Lookup]:
     ]
 
 
+def lookup_hashes(typed: str) -> list[str]:
+    """The keyed hashes an event that looked up `typed` holds: the audit screen's "number
+    looked up" filter (registered with audit.lookups in RegistryConfig.ready)."""
+    return [lookup.hashed for lookup in identifier_lookups(typed)]
+
+
 # --- Answering ----------------------------------------------------------------------------
 
 

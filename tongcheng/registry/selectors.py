@@ -1,4 +1,4 @@
-"""Reads about duplicate files: likely matches before a create, look-alikes, the review queue.
+"""Reads about duplicate files: who holds an ID number, look-alikes, the review queue.
 
 The exact rule (one ID number, one file) is applied by actions.persons before a file is created
 or its number changed. Look-alikes (rules.look_alike_keys: the same name and birth date, or the
@@ -11,8 +11,6 @@ from __future__ import annotations
 from datetime import date
 from typing import TYPE_CHECKING
 
-from django.db.models import Q
-
 from tongcheng.registry import rules
 from tongcheng.registry.identifiers import id_number_hash, phone_hash
 from tongcheng.registry.models import DuplicateCandidate, DuplicateCandidateQuerySet, Person
@@ -20,23 +18,7 @@ from tongcheng.registry.models import DuplicateCandidate, DuplicateCandidateQuer
 if TYPE_CHECKING:
     from tongcheng.org.models import User
 
-LIKELY_MATCHES = 10
-
-
-def likely_matches(user: User, *, name: str = "", id_number: str = "") -> list[Person]:
-    """Files in the user's scope that the one being created may duplicate (search first)."""
-    if not (name or id_number):
-        return []
-    condition = Q(pk__in=[])
-    if id_number:
-        condition |= Q(id_number_hash=id_number_hash(id_number))
-    if name:
-        condition |= Q(name=name)
-    return list(
-        Person.objects.visible_to(user)
-        .filter(condition)
-        .select_related("ethnicity", "community")[:LIKELY_MATCHES]
-    )
+LOOK_ALIKES_SHOWN = 10
 
 
 def look_alikes_of(person: Person) -> list[tuple[int, str]]:
@@ -63,18 +45,34 @@ def look_alikes_of(person: Person) -> list[tuple[int, str]]:
     return found
 
 
+def id_number_holder(
+    user: User, id_number: str, *, exclude_pk: int | None = None
+) -> tuple[Person | None, bool]:
+    """Who holds this ID number: (the file, if the user sees it; whether another file holds it).
+
+    (file, True) inside the user's scope, (None, True) outside it (the file is not named: the
+    user learns only that one exists), (None, False) when no file holds it."""
+    if not id_number:
+        return None, False
+    others = Person.objects.filter(id_number_hash=id_number_hash(id_number))
+    if exclude_pk is not None:
+        others = others.exclude(pk=exclude_pk)
+    pk = others.values_list("pk", flat=True).first()
+    if pk is None:
+        return None, False
+    return Person.objects.visible_to(user).filter(pk=pk).first(), True
+
+
 def look_alikes_before_create(
-    user: User, *, name: str, birth_date: date | None, phone: str, id_number: str = ""
+    user: User, *, name: str, birth_date: date | None, phone: str
 ) -> list[Person]:
     """The files in the user's scope that a file about to be created would look like.
 
     The same rule as the review queue (look_alikes_of on the unsaved file), asked before saving
     so the officer can open the existing file instead. Look-alikes outside the user's scope are
     not named: the page shows no more than the search box would. A typed ID number that a
-    file already holds is the exact rule's case (one number, one file), not a look-alike.
+    file already holds is the exact rule's case (id_number_holder), asked first.
     """
-    if id_number and Person.objects.filter(id_number_hash=id_number_hash(id_number)).exists():
-        return []
     probe = Person(name=name, birth_date=birth_date, phone_hash=phone_hash(phone) if phone else "")
     ids = [pk for pk, _reason in look_alikes_of(probe)]
     if not ids:
@@ -82,7 +80,7 @@ def look_alikes_before_create(
     return list(
         Person.objects.visible_to(user)
         .filter(pk__in=ids)
-        .select_related("ethnicity", "community")[:LIKELY_MATCHES]
+        .select_related("ethnicity", "community")[:LOOK_ALIKES_SHOWN]
     )
 
 

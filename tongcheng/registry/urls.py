@@ -1,13 +1,22 @@
 from django.urls import path
 
-from tongcheng.registry.views import duplicates, exports, imports, movements, persons, stats, visits
+from tongcheng.registry.views import (
+    duplicates,
+    exports,
+    imports,
+    movements,
+    persons,
+    registration,
+    stats,
+    visits,
+)
 
 app_name = "registry"
 
 urlpatterns = [
     # Files (persons.py)
     path("", persons.person_list, name="person_list"),
-    path("new/", persons.person_create, name="person_create"),
+    path("new/", registration.person_create, name="person_create"),
     path("<int:pk>/", persons.person_detail, name="person_detail"),
     path("<int:pk>/edit/", persons.person_edit, name="person_edit"),
     path("<int:pk>/reveal/", persons.person_reveal, name="person_reveal"),

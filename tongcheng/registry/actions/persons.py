@@ -33,8 +33,9 @@ from tongcheng.registry.errors import (
     StaleVersion,
 )
 from tongcheng.registry.history import Change, audit_person, public_fields, record_change
-from tongcheng.registry.identifiers import decrypt, id_number_hash
+from tongcheng.registry.identifiers import decrypt
 from tongcheng.registry.models import Person
+from tongcheng.registry.selectors import id_number_holder
 
 if TYPE_CHECKING:
     from tongcheng.org.models import Area, User
@@ -89,15 +90,9 @@ def _id_number_held(*, actor: User, id_number: str, exclude_pk: int | None = Non
     and that a transfer can be requested. The caller keeps that event: it leaves its transaction
     normally and raises IdNumberElsewhere afterwards.
     """
-    if not id_number:
+    visible, held = id_number_holder(actor, id_number, exclude_pk=exclude_pk)
+    if not held:
         return False
-    others = Person.objects.filter(id_number_hash=id_number_hash(id_number))
-    if exclude_pk is not None:
-        others = others.exclude(pk=exclude_pk)
-    pk = others.values_list("pk", flat=True).first()
-    if pk is None:
-        return False
-    visible = Person.objects.visible_to(actor).filter(pk=pk).first()
     if visible is not None:
         raise DuplicateIdNumber(visible)
     audit_record(

@@ -11,6 +11,13 @@ given number. Every search request writes exactly one event:
 | with an exact-number term               | `person.lookup` | kinds, keyed hashes, look-ups, ids  |
 | names, pinyin, initials only            | `person.search` | kind, count, ids                    |
 
+Saving a new file is a look-up too (registration_check): before a file is saved, its typed ID
+number is looked up city-wide (one file per number: is there a file, here or elsewhere?) and
+its phone with its name and birth date among the look-alikes. Each typed number costs one of
+the same allowance and the check writes one `person.lookup` event (kind `registration`) with
+their keyed hashes and what it found; a check with no number typed looks up nothing exact and
+writes `person.list` only when it shows look-alikes.
+
 A look-up that finds nothing is counted and audited like one that finds a file. One refused for
 the limit runs no search; its denied event (with the hashes) stays, and LookupLimitReached is
 raised after it.
@@ -25,6 +32,7 @@ run not done yet holds its job's row count until its event is written.
 
 from __future__ import annotations
 
+from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any
 
 from django.db import transaction
@@ -32,9 +40,15 @@ from django.db import transaction
 from tongcheng.audit.models import AuditEvent
 from tongcheng.audit.services import audit_record
 from tongcheng.registry import allowance
-from tongcheng.registry.errors import ImportLookupLimitReached, LookupLimitReached
+from tongcheng.registry.errors import (
+    ImportLookupLimitReached,
+    LookupLimitReached,
+    RegistrationLookupLimitReached,
+)
+from tongcheng.registry.identifiers import id_number_hash, phone_hash
 from tongcheng.registry.models import ImportJob
 from tongcheng.registry.search import Lookup, SearchResult, identifier_lookups, search_persons
+from tongcheng.registry.selectors import id_number_holder, look_alikes_before_create
 
 if TYPE_CHECKING:
     from django.db.models import QuerySet
@@ -42,6 +56,7 @@ if TYPE_CHECKING:
     from tongcheng.org.models import User
     from tongcheng.registry.ledger.read import Ledger
     from tongcheng.registry.models import Person
+    from tongcheng.registry.validation import PersonInput
 
 
 def _lookup_detail(lookups: list[Lookup]) -> dict[str, Any]:
@@ -106,6 +121,101 @@ def person_search(
     if refused is not None:
         raise refused
     return result
+
+
+@dataclass(frozen=True)
+class RegistrationCheck:
+    """What a new file's check found: the file in the actor's scope that holds the typed ID
+    number, or that one outside it does (not named), or files it looks like (in scope)."""
+
+    existing: Person | None = None
+    elsewhere: bool = False
+    look_alikes: list[Person] = field(default_factory=list)
+
+    @property
+    def clear(self) -> bool:
+        """Nothing found: the file may be saved."""
+        return self.existing is None and not self.elsewhere and not self.look_alikes
+
+
+def registration_lookups(data: PersonInput) -> list[Lookup]:
+    """The exact numbers a new file's check looks up: its ID number and its phone, one each."""
+    lookups: list[Lookup] = []
+    if data.id_number:
+        lookups.append(Lookup(kind="id_full", hashed=id_number_hash(data.id_number)))
+    if data.phone:
+        lookups.append(Lookup(kind="phone_full", hashed=phone_hash(data.phone)))
+    return lookups
+
+
+def registration_check(
+    *, actor: User, data: PersonInput, look_alikes: bool = True
+) -> RegistrationCheck:
+    """Look for the file that a new one would duplicate, counted and audited as a look-up.
+
+    The web form asks for look-alikes too (shown before saving, unless the officer confirmed
+    that this is someone else: look_alikes=False); the API only for the ID number (its 409).
+    One transaction, as person_search: RegistrationLookupLimitReached after its denied event.
+    """
+    lookups = registration_lookups(data)
+    refused: LookupLimitReached | None = None
+    with transaction.atomic():
+        if lookups:
+            try:
+                allowance.spend(
+                    actor=actor,
+                    budget=allowance.LOOKUPS,
+                    count=len(lookups),
+                    error=RegistrationLookupLimitReached,
+                )
+            except LookupLimitReached as exc:
+                refused = exc
+                audit_record(
+                    actor=actor,
+                    action="person.lookup",
+                    object_type="person",
+                    outcome=AuditEvent.Outcome.DENIED,
+                    reason="daily look-up limit reached",
+                    detail={**_lookup_detail(lookups), "kind": "registration"},
+                )
+        if refused is None:
+            check = _registration_found(actor=actor, data=data, look_alikes=look_alikes)
+            shown = [check.existing] if check.existing else check.look_alikes
+            ids = [person.pk for person in shown]
+            if lookups:
+                audit_record(
+                    actor=actor,
+                    action="person.lookup",
+                    object_type="person",
+                    object_id=ids[0] if len(ids) == 1 else "",
+                    detail={
+                        **_lookup_detail(lookups),
+                        "kind": "registration",
+                        "count": len(ids),
+                        "ids": ids,
+                        "elsewhere": check.elsewhere,
+                    },
+                )
+            elif ids:
+                audit_record(
+                    actor=actor, action="person.list", object_type="person", detail={"ids": ids}
+                )
+    if refused is not None:
+        raise refused
+    return check
+
+
+def _registration_found(*, actor: User, data: PersonInput, look_alikes: bool) -> RegistrationCheck:
+    existing, held = id_number_holder(actor, data.id_number)
+    if held:
+        return RegistrationCheck(existing=existing, elsewhere=existing is None)
+    if not look_alikes:
+        return RegistrationCheck()
+    return RegistrationCheck(
+        look_alikes=look_alikes_before_create(
+            actor, name=data.name, birth_date=data.birth_date, phone=data.phone
+        )
+    )
 
 
 def ledger_lookups_needed(ledger: Ledger) -> int:

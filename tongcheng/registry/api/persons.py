@@ -179,11 +179,12 @@ def person_detail(request: HttpRequest, pk: int, response: HttpResponse) -> dict
 
 @router.post(
     "/persons",
-    response=responses({201: PersonDetailOut, 303: ErrorOut}, 409),
+    response=responses({201: PersonDetailOut, 303: ErrorOut}, 409, 429),
     url_name="person_create",
     operation_id=operation_id("person_create"),
     auth=write_auth("api:person_create"),
-    summary="Create a file (the same rules as the form; 409 for a known ID number)",
+    summary="Create a file (the same rules as the form; 409 for a known ID number; 429 when "
+    "today's look-ups by number are used up)",
     description=(
         "One file per ID number, also when several requests send one number at once: one "
         "creates the file (201), every other gets 409. In the caller's scope the 409's "
@@ -204,17 +205,26 @@ def person_create(request: HttpRequest, payload: PersonCreateIn, response: HttpR
     data, errors = _validated(payload.model_dump(exclude={"community"}, exclude_none=True))
     if data is None:
         return Status(400, {"detail": _("The file has errors."), "errors": errors})
+    # The check before saving is a look-up (counted, audited); the create checks again, for a
+    # file saved meanwhile by a concurrent request.
     try:
-        person = person_actions.person_create(actor=user, community=community, data=data)
-    except DuplicateIdNumber as exc:
+        check = search_actions.registration_check(actor=user, data=data, look_alikes=False)
+    except LookupLimitReached as exc:
+        return Status(429, {"detail": exc.message})
+    existing, elsewhere = check.existing, check.elsewhere
+    if check.clear:
+        try:
+            person = person_actions.person_create(actor=user, community=community, data=data)
+        except DuplicateIdNumber as exc:
+            existing = exc.person
+        except IdNumberElsewhere:
+            elsewhere = True
+    if existing is not None:
         return Status(
             409,
-            {
-                "detail": _("A file with this ID number already exists."),
-                "person_id": exc.person.pk,
-            },
+            {"detail": _("A file with this ID number already exists."), "person_id": existing.pk},
         )
-    except IdNumberElsewhere:
+    if elsewhere:
         return Status(
             409,
             {

@@ -97,12 +97,13 @@ def test_it_shows_likely_matches_first(cast: Cast) -> None:
     assert len(response.context["matches"]) == 1
 
 
-def test_it_sends_a_known_id_number_in_scope_to_its_file(cast: Cast) -> None:
+def test_it_shows_the_file_of_a_known_id_number_in_scope(cast: Cast) -> None:
     existing = make_person(A)
     number = decrypt(existing, "id_number")
     response = cast.client("street").post(URL, form(cast, id_number=number))
-    assert response.status_code == 302
-    assert response["Location"] == reverse("registry:person_detail", args=[existing.pk])
+    assert response.status_code == 409
+    assert response.context["existing"][0] == existing
+    assert reverse("registry:person_detail", args=[existing.pk]) in response.content.decode()
     assert Person.objects.count() == 1
 
 
@@ -115,8 +116,8 @@ def test_it_refuses_a_known_id_number_outside_scope_revealing_nothing(cast: Cast
     assert "韩秀兰" not in content and "上党门" not in content
     assert "transfer" in content or "迁" in content or "转" in content
     assert Person.objects.count() == 1
-    event = AuditEvent.objects.get(action="person.lookup_elsewhere")
-    assert event.outcome == "denied" and event.object_id == ""
+    event = AuditEvent.objects.get(action="person.lookup")
+    assert event.detail["elsewhere"] is True and event.object_id == ""
 
 
 def test_it_queues_fuzzy_duplicates_for_review(cast: Cast) -> None:

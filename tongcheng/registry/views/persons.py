@@ -14,7 +14,7 @@ from urllib.parse import urlencode
 
 from django.contrib import messages
 from django.db.models import QuerySet
-from django.http import HttpRequest, HttpResponse
+from django.http import HttpRequest, HttpResponse, QueryDict
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.utils import formats, timezone
@@ -46,13 +46,11 @@ from tongcheng.registry.forms.persons import (
     PersonSearchForm,
     RevealForm,
     VersionForm,
-    initial_from_search,
     person_initial,
 )
 from tongcheng.registry.history import audit_person
 from tongcheng.registry.identifiers import decrypt, masked
 from tongcheng.registry.models import Person
-from tongcheng.registry.selectors import likely_matches, look_alikes_before_create
 from tongcheng.registry.validation import reference_cache
 
 PER_PAGE = 50
@@ -62,7 +60,7 @@ def _user(request: HttpRequest) -> User:
     return cast(User, request.user)
 
 
-def _communities(user: User) -> QuerySet[Area]:
+def creatable_communities(user: User) -> QuerySet[Area]:
     """Communities where the user may create or move files."""
     return Area.objects.communities().writable_by(user, AREA_ROLES)
 
@@ -140,87 +138,9 @@ def person_list(request: HttpRequest) -> HttpResponse:
         "page": page,
         "has_next": has_next,
         "query": query,
-        "may_create": bool(_communities(user)[:1]),
+        "may_create": bool(creatable_communities(user)[:1]),
     }
     return render(request, "registry/person_list.html", context, status=status)
-
-
-def _search_first(request: HttpRequest, user: User, lookup: str) -> list[Person]:
-    """The create page's search box: the search writes its own event (person.search, or
-    person.lookup, counted against the day's exact-number searches)."""
-    if not lookup:
-        return []
-    try:
-        return search_actions.person_search(actor=user, q=lookup, per_page=10).items
-    except LookupLimitReached as exc:
-        messages.error(request, exc.message)
-        return []
-
-
-def _look_alikes(request: HttpRequest, user: User, form: PersonForm) -> list[Person]:
-    """Likely duplicates (same name and birth date, or phone) are shown before saving; the
-    officer opens one or confirms that this is someone else (confirm_new)."""
-    data = form.data_input
-    if data is None or request.POST.get("confirm_new"):
-        return []
-    return look_alikes_before_create(
-        user,
-        name=data.name,
-        birth_date=data.birth_date,
-        phone=data.phone,
-        id_number=data.id_number,
-    )
-
-
-def person_create(request: HttpRequest) -> HttpResponse:
-    """Search first (likely matches), then the form; a known ID number leads to its file."""
-    user = _user(request)
-    communities = _communities(user)
-    form = PersonForm(request.POST or None, communities=communities)
-    matches: list[Person] = []
-    look_alikes = _look_alikes(request, user, form) if form.is_bound and form.is_valid() else []
-    if request.method == "POST" and form.is_valid() and form.data_input and not look_alikes:
-        try:
-            person = person_actions.person_create(
-                actor=user,
-                community=form.cleaned_data["community"],
-                data=form.data_input,
-                notice_given=bool(request.POST.get("notice_given")),
-            )
-        except DuplicateIdNumber as exc:
-            messages.warning(request, _("A file with this ID number already exists: here it is."))
-            return redirect("registry:person_detail", pk=exc.person.pk)
-        except IdNumberElsewhere:
-            form.add_error(
-                "id_number",
-                _(
-                    "A file with this ID number exists in another community — request a transfer "
-                    "from that community."
-                ),
-            )
-        else:
-            messages.success(request, _("The file was created."))
-            for warning in form.warnings:
-                messages.warning(request, warning)
-            return redirect("registry:person_detail", pk=person.pk)
-    elif request.method == "GET" and communities.count() == 1:
-        form.initial["community"] = communities.first()
-    if request.method == "GET":
-        form.initial.update(initial_from_search(request.GET.get("q", "")))
-    lookup = (request.GET.get("q") or request.POST.get("name") or "").strip()
-    matches = _search_first(request, user, lookup)
-    searched = {p.pk for p in matches}
-    if request.method == "POST" and not matches and form.data_input is not None:
-        matches = likely_matches(user, name=form.data_input.name)
-    if shown := {p.pk for p in [*matches, *look_alikes]} - searched:
-        audit_record(
-            actor=request, action="person.list", object_type="person", detail={"ids": sorted(shown)}
-        )
-    context = {"form": form, "matches": [(p, masked(p)) for p in matches], "q": lookup}
-    context["look_alikes"] = [(p, masked(p)) for p in look_alikes]
-    return render(
-        request, "registry/person_create.html", context, status=400 if form.errors else 200
-    )
 
 
 def _detail_context(request: HttpRequest, person: Person) -> dict[str, Any]:
@@ -256,14 +176,24 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     """Edit with optimistic locking: a stale version re-shows the form and writes nothing."""
     user = _user(request)
     person = get_person_for_user(user, pk, write=True)
-    form = PersonForm(
-        request.POST or None,
-        communities=Area.objects.none(),
-        person=person,
-        initial=person_initial(person),
+    initial = person_initial(person)
+    # From the new-file page, whose ID number this file holds: what was typed, over the file's
+    # own values where a field was left empty, shown for the officer to check and save.
+    review = request.method == "POST" and bool(request.POST.get("review"))
+    data = _typed_over(request.POST, initial) if review else request.POST or None
+    form = PersonForm(data, communities=Area.objects.none(), person=person, initial=initial)
+    version = VersionForm(
+        None if review else request.POST or None, initial={"version": person.version}
     )
-    version = VersionForm(request.POST or None, initial={"version": person.version})
-    if request.method == "POST" and version.is_valid() and form.is_valid() and form.data_input:
+    if review:
+        messages.info(
+            request,
+            _(
+                "What you typed on the new-file page is filled in where it differs from the "
+                "file: check it and save. Nothing is saved yet."
+            ),
+        )
+    elif request.method == "POST" and version.is_valid() and form.is_valid() and form.data_input:
         try:
             person_actions.person_update(
                 actor=user,
@@ -293,6 +223,15 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     audit_person(actor=user, action="person.view", person=person, detail={"page": "edit"})
     context = {"form": form, "version": version, "person": person, "ids": masked(person)}
     return render(request, "registry/person_edit.html", context, status=400 if form.errors else 200)
+
+
+def _typed_over(typed: QueryDict, initial: dict[str, Any]) -> dict[str, Any]:
+    """The edit form's data: each field typed on the new-file page, else the file's value."""
+    data = {name: value for name, value in initial.items() if value not in (None, "")}
+    for name in PersonForm.base_fields:
+        if name != "community" and (value := typed.get(name, "").strip()):
+            data[name] = value
+    return data
 
 
 def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
