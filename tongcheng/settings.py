@@ -155,6 +155,11 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     DATABASES["default"]["TEST"] = {
         "NAME": os.path.join(tempfile.gettempdir(), f"tongcheng-test-{os.getpid()}.sqlite3")
     }
+else:
+    # JIT compiles a query whose estimated cost passes jit_above_cost: 8-10 ms spent on every
+    # such search of a short page, more than the search itself (docs/performance.md).
+    options = DATABASES["default"].setdefault("OPTIONS", {})
+    options["options"] = f"{options.get('options', '')} -c jit=off".strip()
 # Each request runs in one transaction: a write and its audit event commit together or not at all.
 DATABASES["default"]["ATOMIC_REQUESTS"] = True
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"

@@ -32,14 +32,17 @@ names the index that drives it, and the plans are chosen between by the same bou
 
 from __future__ import annotations
 
+import hashlib
 import re
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
+from django.core.cache import cache
 from django.db import connections
-from django.db.models import Exists, OuterRef, Q, QuerySet
+from django.db.models import OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 
+from tongcheng.lib.fences import FencedExists
 from tongcheng.lib.idnumber import IdNumberError, parse_id_number
 from tongcheng.lib.phone import PhoneError, parse_phone
 from tongcheng.lib.textnorm import MIDDLE_DOT, normalize_digits, normalize_name
@@ -59,6 +62,8 @@ Kind = Literal[
 # index; a scope of at most SCOPE_CAP files is scanned whole. Both costs stay a few ms.
 MATCH_CAP = 2000
 SCOPE_CAP = 3000
+# How long a scope's bounded count is reused (_scan_the_scope).
+SCOPE_COUNT_SECONDS = 60
 MAX_PER_PAGE = 200
 # Matches of an exact or last-4 index are read whole (ids only) up to this many.
 HASH_CAP = 5000
@@ -287,38 +292,46 @@ def lookup_hashes(typed: str) -> list[str]:
 # --- Answering ----------------------------------------------------------------------------
 
 
-def _match_and_scope_counts(
-    matches: QuerySet[NameKey] | QuerySet[Person], order: str, scope: QuerySet[Person]
-) -> tuple[int, int]:
-    """How many files match (at most MATCH_CAP + 1) and are in scope (at most SCOPE_CAP + 1).
+def _bounded(queryset: QuerySet[Any], cap: int) -> tuple[str, list[Any]]:
+    sql, params = queryset.values("pk")[: cap + 1].query.sql_with_params()
+    # Django-compiled SQL with its parameters kept apart: nothing typed is interpolated.
+    return f"(SELECT COUNT(*) FROM ({sql}) bounded)", list(params)  # noqa: S608
 
-    Two bounded COUNTs in one statement (so the number of queries does not depend on the
-    data), each an index-only scan that stops early. Ordered by the index's own column so
-    that PostgreSQL reads the index rather than scanning the table until it has seen enough.
-    """
-    parts = [
-        matches.order_by(order).values("pk")[: MATCH_CAP + 1],
-        scope.order_by("area_code").values("pk")[: SCOPE_CAP + 1],
-    ]
-    sql: list[str] = []
-    params: list[Any] = []
-    for part in parts:
-        part_sql, part_params = part.query.sql_with_params()
-        # Django-compiled SQL with its parameters kept apart: nothing typed is interpolated.
-        sql.append(f"(SELECT COUNT(*) FROM ({part_sql}) bounded)")  # noqa: S608
-        params.extend(part_params)
-    with connections[scope.db].cursor() as cursor:
-        cursor.execute(f"SELECT {', '.join(sql)}", params)
-        row = cursor.fetchone()
-    return int(row[0]), int(row[1])
+
+def _scope_key(scope_sql: str, scope_params: list[Any], db: str) -> str:
+    digest = hashlib.sha256(f"{db}\x00{scope_sql}\x00{scope_params!r}".encode()).hexdigest()
+    return f"registry.search.scope:{digest}"
 
 
 def _scan_the_scope(
     matches: QuerySet[NameKey] | QuerySet[Person], order: str, scope: QuerySet[Person]
 ) -> bool:
-    """Scan the scope when the query matches many files and the scope holds few."""
-    matched, scoped = _match_and_scope_counts(matches, order, scope)
-    return matched > MATCH_CAP and scoped <= SCOPE_CAP
+    """Scan the scope when the query matches many files (more than MATCH_CAP) and the scope
+    holds few (at most SCOPE_CAP); else the query's own index drives.
+
+    Bounded COUNTs in one statement, each an index scan that stops early, ordered by the
+    index's own column so that PostgreSQL reads the index rather than scanning the table until
+    it has seen enough. The scope's count is kept for SCOPE_COUNT_SECONDS (per scope, as
+    compiled): it changes slowly, and reading up to 3,001 rows of a scope again on every search
+    was half its time on a freshly loaded PostgreSQL (no visibility map yet: every row is read
+    from the table). A scope known to be large is never scanned, so its searches count nothing.
+    A count a little old only picks the other of two plans that give the same rows.
+    """
+    scope_sql, scope_params = _bounded(scope.order_by("area_code"), SCOPE_CAP)
+    key = _scope_key(scope_sql, scope_params, scope.db)
+    scoped: int | None = cache.get(key)
+    if scoped is not None and scoped > SCOPE_CAP:
+        return False
+    match_sql, match_params = _bounded(matches.order_by(order), MATCH_CAP)
+    selected = match_sql if scoped is not None else f"{match_sql}, {scope_sql}"
+    params = match_params if scoped is not None else match_params + scope_params
+    with connections[scope.db].cursor() as cursor:
+        cursor.execute(f"SELECT {selected}", params)
+        row = cursor.fetchone()
+    if scoped is None:
+        scoped = int(row[1])
+        cache.set(key, scoped, SCOPE_COUNT_SECONDS)
+    return int(row[0]) > MATCH_CAP and scoped <= SCOPE_CAP
 
 
 # Every list shows these beside the name: joined here, not fetched row by row.
@@ -335,10 +348,11 @@ def _by_hash(base: QuerySet[Person], condition: Q, offset: int, size: int) -> li
     The ids are read unordered and sorted here: with `ORDER BY id LIMIT n` PostgreSQL walks
     the primary key hoping to meet the few matches early (100+ ms at a million files).
     """
-    # The matches come from the hash index alone (a subquery), then meet the scope: as one
-    # filter with the scope's area-code range, SQLite read every match's row through the
-    # last-4 indexes of an OR for 10-30 ms at a million files, instead of about 1 ms.
-    matching = base.filter(pk__in=Person.objects.filter(condition).values("pk"))
+    # The hash index drives; each match is tested against the scope through its primary key
+    # (a fenced EXISTS: PostgreSQL without statistics otherwise walked the whole city's area
+    # range, 1.2 s at a million files). As one filter with the scope's area-code range, SQLite
+    # read every match's row through the last-4 indexes of an OR for 10-30 ms instead of 1 ms.
+    matching = Person.objects.filter(condition).filter(FencedExists(base.filter(pk=OuterRef("pk"))))
     ids = list(matching.order_by().values_list("pk", flat=True)[: HASH_CAP + 1])
     if len(ids) > HASH_CAP:
         return _page(matching.order_by("pk"), offset, size)
@@ -355,7 +369,7 @@ def _by_name_key(
     in_base = base.filter(condition, pk=OuterRef("person_id"))
     ids = (
         NameKey.objects.filter(key=key)
-        .filter(Exists(in_base))
+        .filter(FencedExists(in_base))
         .order_by("person_id")
         .values("person_id")[offset : offset + size]
     )
@@ -370,7 +384,7 @@ def _scan_scope_for_name(
     The page's ids come from the indexes alone; only the page's rows are then read (sorting
     whole matching rows would read every match of a common name from the table).
     """
-    has_key = Exists(NameKey.objects.filter(person_id=OuterRef("pk"), key=key))
+    has_key = FencedExists(NameKey.objects.filter(person_id=OuterRef("pk"), key=key))
     ids = base.filter(has_key, condition).order_by("pk").values("pk")[offset : offset + size]
     return list(Person.objects.filter(pk__in=ids).select_related(*RELATED).order_by("pk"))
 
@@ -382,7 +396,7 @@ def _by_range(
     in_base = base.filter(condition, pk=OuterRef("pk"))
     queryset = (
         Person.objects.filter(**{f"{term.column}__gte": term.low, f"{term.column}__lt": term.high})
-        .filter(Exists(in_base))
+        .filter(FencedExists(in_base))
         .order_by(term.column, "pk")
     )
     return _page(queryset, offset, size)

@@ -235,3 +235,38 @@ def test_it_runs_a_bounded_number_of_queries(
         # Lists show these beside the name: they come with the page, not one query per row.
         assert all(p.ethnicity.name and p.community.name for p in result.items)
     assert result.items
+
+
+def test_it_counts_a_scope_once_a_minute_and_answers_the_same(cast: Any, ledger: Any) -> None:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+
+    def counts_in_the_statement() -> tuple[int, list[str]]:
+        with CaptureQueriesContext(connection) as ctx:
+            names = _names(search_persons(cast.community_a, "马"))
+        (statement,) = [q["sql"] for q in ctx.captured_queries if "bounded" in q["sql"]]
+        return statement.count("COUNT(*)"), names
+
+    assert counts_in_the_statement() == (2, ["马明", "马晓梅"])
+    # The scope's count is kept: the next search counts its matches only, with the same answer.
+    assert counts_in_the_statement() == (1, ["马明", "马晓梅"])
+    cache.clear()
+
+
+def test_it_counts_no_matches_in_a_scope_known_to_be_large(
+    cast: Any, ledger: Any, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from django.core.cache import cache
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    cache.clear()
+    monkeypatch.setattr(search, "SCOPE_CAP", 1)
+    assert _names(search_persons(cast.district, "马")) == ["马丽", "马明", "马晓梅"]
+    with CaptureQueriesContext(connection) as ctx:
+        assert _names(search_persons(cast.district, "马")) == ["马丽", "马明", "马晓梅"]
+    assert not [q for q in ctx.captured_queries if "bounded" in q["sql"]]
+    cache.clear()
