@@ -42,6 +42,7 @@ from django.db import connections
 from django.db.models import OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 
+from tongcheng.lib.areacodes import CODE_LENGTH
 from tongcheng.lib.fences import FencedExists
 from tongcheng.lib.idnumber import IdNumberError, parse_id_number
 from tongcheng.lib.phone import PhoneError, parse_phone
@@ -403,10 +404,19 @@ def _by_range(
 
 
 def _scan_scope_for_range(
-    base: QuerySet[Person], term: _Term, condition: Q, offset: int, size: int
+    base: QuerySet[Person], term: _Term, condition: Q, offset: int, size: int, one_area: bool
 ) -> list[Person]:
-    """Scan a small scope; the prefix test is written so it cannot pull the planner off the
-    area index (SUBSTR is not indexable)."""
+    """Scan a small scope for a pinyin or initials prefix.
+
+    One community (`one_area`: every file has the same area code): the prefix range and the
+    order start with the area code, so PostgreSQL walks (area_code, name_pinyin) in order and
+    stops after one page, with or without statistics. Several areas: the prefix test is written
+    so it cannot pull the planner off the area index onto the city-wide pinyin index (SUBSTR is
+    not indexable), and the scope's matches are sorted.
+    """
+    if one_area:
+        queryset = base.filter(term.condition, condition).order_by("area_code", term.column, "pk")
+        return _page(queryset, offset, size)
     queryset = (
         base.annotate(_prefix=Substr(term.column, 1, len(term.low)))
         .filter(condition, _prefix=term.low)
@@ -415,7 +425,9 @@ def _scan_scope_for_range(
     return _page(queryset, offset, size)
 
 
-def _answer(base: QuerySet[Person], terms: list[_Term], offset: int, size: int) -> list[Person]:
+def _answer(
+    base: QuerySet[Person], terms: list[_Term], offset: int, size: int, one_area: bool = False
+) -> list[Person]:
     """One page (plus one row) of `base` matching every term.
 
     `base` is scoped by `visible_to`, whose area-code ranges the area index serves: a small
@@ -446,7 +458,7 @@ def _answer(base: QuerySet[Person], terms: list[_Term], offset: int, size: int) 
         return _by_name_key(base, driver.key, condition, offset, size)
     matches = Person.objects.filter(driver.condition)
     if _scan_the_scope(matches, driver.column, in_scope):
-        return _scan_scope_for_range(in_scope, driver, others, offset, size)
+        return _scan_scope_for_range(in_scope, driver, others, offset, size, one_area)
     return _by_range(base, driver, others, offset, size)
 
 
@@ -484,14 +496,16 @@ def search_persons(
         return SearchResult(items=[], has_next=False, kind=kind, page=page, per_page=per_page)
     scoped = base if base is not None else Person.objects.visible_to(user)
     offset = (page - 1) * per_page
-    rows = _answer(scoped, terms, offset, per_page + 1)
+    # One community's files all have one area code (a full 12-digit code is an equality).
+    one_area = len(prefixes) == 1 and len(prefixes[0]) == CODE_LENGTH
+    rows = _answer(scoped, terms, offset, per_page + 1, one_area)
     # Letters with a vowel may still be initials ("wal" for 王安丽): try them when pinyin finds
     # nothing at all.
     if not rows and page == 1 and len(terms) == 1 and terms[0].kind == "pinyin":
         letters = terms[0].low
         if len(letters) <= 8:
             initials = _initials_term(letters)
-            rows = _answer(scoped, [initials], offset, per_page + 1)
+            rows = _answer(scoped, [initials], offset, per_page + 1, one_area)
             if rows:
                 kind = "initials"
     items = rows[:per_page]
