@@ -83,6 +83,19 @@ class RegistrationLookupLimitReached(LookupLimitReached):
         ) % {"limit": self.limit}
 
 
+class ChangeLookupLimitReached(LookupLimitReached):
+    """Today's exact-number look-ups are used up, and changing a file's ID number would need
+    one: the change was not saved."""
+
+    @property
+    def message(self) -> str:
+        return _(
+            "You have reached today's limit of %(limit)d look-ups by ID number or phone number: "
+            "the change was not saved, and what you typed is kept. A new ID number is checked "
+            "against every file, which is such a look-up. Try again tomorrow."
+        ) % {"limit": self.limit}
+
+
 class ImportLookupLimitReached(LimitReached):
     """The dry run of this file would look up more ID numbers than are left today: not run."""
 

@@ -23,6 +23,7 @@ from tongcheng.audit.services import audit_record
 from tongcheng.registry import allowance
 from tongcheng.registry.actions.duplicates import duplicates_record
 from tongcheng.registry.actions.names import name_keys_refresh
+from tongcheng.registry.actions.searches import number_change_check
 from tongcheng.registry.actions.summary import summary_refresh_communities, summary_refresh_person
 from tongcheng.registry.columns import filled_fields, person_changes, person_columns
 from tongcheng.registry.errors import (
@@ -172,8 +173,11 @@ def person_update(
     """
     if expected_version != person.version:
         raise StaleVersion(person.version)
+    changes = person_changes(person, data)
+    if "id_number_hash" in changes and data.id_number:
+        # A look-up of the new number: counted and audited, kept if the change is refused.
+        number_change_check(actor=actor, person=person, id_number=data.id_number)
     with transaction.atomic():
-        changes = person_changes(person, data)
         elsewhere = "id_number_hash" in changes and _id_number_held(
             actor=actor, id_number=data.id_number, exclude_pk=person.pk
         )

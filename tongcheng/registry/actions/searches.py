@@ -11,6 +11,9 @@ given number. Every search request writes exactly one event:
 | with an exact-number term               | `person.lookup` | kinds, keyed hashes, look-ups, ids  |
 | names, pinyin, initials only            | `person.search` | kind, count, ids                    |
 
+Changing a file's ID number looks the new number up city-wide too (number_change_check): one
+look-up, with its own `person.lookup` event (kind `edit`), kept even when the change is refused.
+
 Saving a new file is a look-up too (registration_check): before a file is saved, its typed ID
 number is looked up city-wide (one file per number: is there a file, here or elsewhere?) and
 its phone with its name and birth date among the look-alikes. Each typed number costs one of
@@ -41,6 +44,7 @@ from tongcheng.audit.models import AuditEvent
 from tongcheng.audit.services import audit_record
 from tongcheng.registry import allowance
 from tongcheng.registry.errors import (
+    ChangeLookupLimitReached,
     ImportLookupLimitReached,
     LookupLimitReached,
     RegistrationLookupLimitReached,
@@ -203,6 +207,49 @@ def registration_check(
     if refused is not None:
         raise refused
     return check
+
+
+def number_change_check(*, actor: User, person: Person, id_number: str) -> None:
+    """Count and audit the look-up of a file's new ID number (is it held by another file, in
+    the actor's scope or elsewhere?) before the change is tried.
+
+    A transaction of its own, run before the change's: the change may then be refused (the
+    number is held) and rolled back, and the look-up's count and event stay. At the limit,
+    ChangeLookupLimitReached after its denied event; the change is not tried.
+    """
+    lookups = [Lookup(kind="id_full", hashed=id_number_hash(id_number))]
+    refused: LookupLimitReached | None = None
+    with transaction.atomic():
+        try:
+            allowance.spend(
+                actor=actor, budget=allowance.LOOKUPS, count=1, error=ChangeLookupLimitReached
+            )
+        except LookupLimitReached as exc:
+            refused = exc
+        visible, held = (
+            (None, False) if refused else id_number_holder(actor, id_number, exclude_pk=person.pk)
+        )
+        ids = [visible.pk] if visible is not None else []
+        audit_record(
+            actor=actor,
+            action="person.lookup",
+            object_type="person",
+            object_id=ids[0] if ids else "",
+            outcome=AuditEvent.Outcome.DENIED if refused else AuditEvent.Outcome.ALLOWED,
+            reason="daily look-up limit reached" if refused else "",
+            detail={
+                **_lookup_detail(lookups),
+                "kind": "edit",
+                "file": person.pk,
+                **(
+                    {}
+                    if refused
+                    else {"count": len(ids), "ids": ids, "elsewhere": held and not ids}
+                ),
+            },
+        )
+    if refused is not None:
+        raise refused
 
 
 def _registration_found(*, actor: User, data: PersonInput, look_alikes: bool) -> RegistrationCheck:

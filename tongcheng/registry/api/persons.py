@@ -256,10 +256,12 @@ def _update(request: HttpRequest, pk: int, payload: PersonIn, partial: bool) -> 
         return Status(412, stale())
     except (DuplicateIdNumber, IdNumberElsewhere):
         return Status(409, {"detail": _("Another file already has this ID number.")})
+    except LookupLimitReached as exc:
+        return Status(429, {"detail": exc.message})
     return Status(200, _out(person, detail=True))
 
 
-_UPDATE_RESPONSES = responses({200: PersonDetailOut}, 404, 409, 412, 422, 428)
+_UPDATE_RESPONSES = responses({200: PersonDetailOut}, 404, 409, 412, 422, 428, 429)
 
 
 @router.put(

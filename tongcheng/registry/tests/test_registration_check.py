@@ -4,6 +4,7 @@ and in the API; a known number shows its file with what was typed kept, ready to
 
 from __future__ import annotations
 
+from datetime import date
 from typing import Any
 
 import pytest
@@ -128,6 +129,10 @@ def test_it_copies_what_was_typed_into_the_known_file_for_review_then_saves(cast
     bound = response.context["form"]
     assert bound["phone"].value() == "13655556666"
     assert bound["address"].value() == "东街1号"
+    # The message names the fields that differ from the file, for the officer to check.
+    (notice,) = [str(m) for m in response.context["messages"]]
+    assert str(bound.fields["phone"].label) in notice
+    assert str(bound.fields["address"].label) not in notice
     existing.refresh_from_db()
     assert decrypt(existing, "phone") == "13800001111"
     assert AuditEvent.objects.filter(action="person.view", object_id=str(existing.pk)).count() == 1
@@ -153,3 +158,62 @@ def test_it_refuses_a_number_held_outside_scope_counted_and_naming_no_file(cast:
     assert looked_up.detail["elsewhere"] is True and looked_up.detail["ids"] == []
     assert looked_up.object_id == "" and looked_up.detail["lookups"] == 2
     assert Person.objects.count() == 1
+
+
+def test_it_compares_a_look_alikes_birth_date_by_month_only(cast: Cast) -> None:
+    existing = make_person(
+        A, name="艾力·阿不都", id_number="", phone="", birth_date=date(1971, 9, 29)
+    )
+    client = cast.client("community_a")
+    typed = form(cast, name="艾力·阿不都", id_number="", phone="", sex="male")
+    # Any day of the month shows the look-alike: the answer says no more than the mask (1971-09).
+    for day in ("1971-09-03", "1971-09-29"):
+        response = client.post(CREATE, {**typed, "birth_date": day})
+        assert response.status_code == 200
+        assert [p.pk for p, _ids in response.context["look_alikes"]] == [existing.pk]
+    response = client.post(CREATE, {**typed, "birth_date": "1971-10-29"})
+    assert response.status_code == 302
+    assert Person.objects.count() == 2
+
+
+@override_settings(LOOKUP_LIMIT_PER_DAY=2)
+def test_it_counts_and_audits_a_changed_id_number_on_the_web_and_in_the_api(cast: Cast) -> None:
+    mine = make_person(A, name="马晓梅")
+    held = make_person(B, name="韩秀兰")
+    client = cast.client("community_a")
+    edit = reverse("registry:person_edit", args=[mine.pk])
+    held_number = decrypt(held, "id_number")
+    typed = {**form(cast), "id_number": held_number, "version": mine.version}
+    typed.pop("community")
+    response = client.post(edit, typed)
+    assert response.status_code == 400 and "id_number" in response.context["form"].errors
+    (looked_up,) = _lookups()
+    assert looked_up.detail["kind"] == "edit" and looked_up.detail["hashes"] == [
+        id_number_hash(held_number)
+    ]
+    assert looked_up.detail["elsewhere"] is True and looked_up.detail["ids"] == []
+    etag = client.get(f"{API}/{mine.pk}")["ETag"]
+    new_number = synthetic_id_number()
+    patched = client.patch(
+        f"{API}/{mine.pk}",
+        {"id_number": new_number},
+        content_type="application/json",
+        headers={"If-Match": etag},
+    )
+    assert patched.status_code == 200
+    # The day's two look-ups are spent: a third change of number is refused, nothing saved.
+    etag = patched["ETag"]
+    refused = client.patch(
+        f"{API}/{mine.pk}",
+        {"id_number": synthetic_id_number()},
+        content_type="application/json",
+        headers={"If-Match": etag},
+    )
+    assert refused.status_code == 429
+    mine.refresh_from_db()
+    assert decrypt(mine, "id_number") == new_number
+    assert AuditEvent.objects.filter(action="person.lookup", outcome="denied").count() == 1
+    # An edit that keeps the number looks nothing up.
+    same = {**form(cast), "id_number": "", "version": mine.version, "address": "西街2号"}
+    same.pop("community")
+    assert client.post(edit, same).status_code == 302

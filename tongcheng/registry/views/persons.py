@@ -179,19 +179,22 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
     initial = person_initial(person)
     # From the new-file page, whose ID number this file holds: what was typed, over the file's
     # own values where a field was left empty, shown for the officer to check and save.
+    status = 200
     review = request.method == "POST" and bool(request.POST.get("review"))
-    data = _typed_over(request.POST, initial) if review else request.POST or None
+    data, differing = _typed_over(request.POST, initial) if review else (request.POST or None, [])
     form = PersonForm(data, communities=Area.objects.none(), person=person, initial=initial)
     version = VersionForm(
         None if review else request.POST or None, initial={"version": person.version}
     )
     if review:
+        labels = "、".join(str(form.fields[name].label) for name in differing)
         messages.info(
             request,
             _(
                 "What you typed on the new-file page is filled in where it differs from the "
-                "file: check it and save. Nothing is saved yet."
-            ),
+                "file: %(fields)s. Check each and save. Nothing is saved yet."
+            )
+            % {"fields": labels or _("nothing differs")},
         )
     elif request.method == "POST" and version.is_valid() and form.is_valid() and form.data_input:
         try:
@@ -216,22 +219,31 @@ def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
             )
         except (DuplicateIdNumber, IdNumberElsewhere):
             form.add_error("id_number", _("Another file already has this ID number."))
+        except LookupLimitReached as exc:
+            form.add_error("id_number", exc.message)
+            status = 429
         else:
             messages.success(request, _("The file was saved."))
             return redirect("registry:person_detail", pk=person.pk)
     # The form shows the file (its address in clear): a read, whether first shown or re-shown.
     audit_person(actor=user, action="person.view", person=person, detail={"page": "edit"})
     context = {"form": form, "version": version, "person": person, "ids": masked(person)}
-    return render(request, "registry/person_edit.html", context, status=400 if form.errors else 200)
+    status = status if status != 200 else 400 if form.errors else 200
+    return render(request, "registry/person_edit.html", context, status=status)
 
 
-def _typed_over(typed: QueryDict, initial: dict[str, Any]) -> dict[str, Any]:
-    """The edit form's data: each field typed on the new-file page, else the file's value."""
+def _typed_over(typed: QueryDict, initial: dict[str, Any]) -> tuple[dict[str, Any], list[str]]:
+    """The edit form's data: each field typed on the new-file page, else the file's value; and
+    the fields whose typed value differs from the file's (identifiers, never shown, count as
+    differing when typed)."""
     data = {name: value for name, value in initial.items() if value not in (None, "")}
+    differing: list[str] = []
     for name in PersonForm.base_fields:
         if name != "community" and (value := typed.get(name, "").strip()):
+            if str(data.get(name, "")) != value:
+                differing.append(name)
             data[name] = value
-    return data
+    return data, differing
 
 
 def person_reveal(request: HttpRequest, pk: int) -> HttpResponse:
