@@ -8,8 +8,10 @@ looked for across the whole city; the queue shows a pair only to users who see b
 
 from __future__ import annotations
 
-from datetime import date
+from datetime import date, timedelta
 from typing import TYPE_CHECKING
+
+from django.db.models import Q
 
 from tongcheng.registry import rules
 from tongcheng.registry.identifiers import id_number_hash, phone_hash
@@ -68,13 +70,31 @@ def look_alikes_before_create(
 ) -> list[Person]:
     """The files in the user's scope that a file about to be created would look like.
 
-    The same rule as the review queue (look_alikes_of on the unsaved file), asked before saving
-    so the officer can open the existing file instead. Look-alikes outside the user's scope are
-    not named: the page shows no more than the search box would. A typed ID number that a
-    file already holds is the exact rule's case (id_number_holder), asked first.
+    The review queue's rule (the same name and birth date, or the same phone; a value held by
+    more than rules.LOOK_ALIKE_LIMIT files is skipped), asked before saving so the officer can
+    open the existing file instead, with one difference: the birth date is compared by year and
+    month. Files show their birth date by month only (the mask), and an answer by day would
+    confirm a guessed day of an existing file's birth. Look-alikes outside the user's scope are
+    not named: the page shows no more than the search box would. A typed ID number that a file
+    already holds is the exact rule's case (id_number_holder), asked first.
     """
-    probe = Person(name=name, birth_date=birth_date, phone_hash=phone_hash(phone) if phone else "")
-    ids = [pk for pk, _reason in look_alikes_of(probe)]
+    conditions: list[Q] = []
+    if birth_date is not None:
+        first = birth_date.replace(day=1)
+        following = (first + timedelta(days=32)).replace(day=1)
+        conditions.append(Q(name=name, birth_date__gte=first, birth_date__lt=following))
+    if phone:
+        conditions.append(Q(phone_hash=phone_hash(phone)))
+    ids: set[int] = set()
+    for condition in conditions:
+        holders = list(
+            Person.objects.filter(condition)
+            .order_by()
+            .values_list("pk", flat=True)[: rules.LOOK_ALIKE_LIMIT + 1]
+        )
+        # The file about to be created would be one more holder of the value.
+        if not rules.crowded(len(holders) + 1):
+            ids.update(holders)
     if not ids:
         return []
     return list(
