@@ -33,8 +33,9 @@ class AuditFilterForm(BootstrapMixin, forms.Form):
         max_length=32,
         required=False,
         help_text=_(
-            "A full ID number, a phone number or the last 4 characters: the searches, new "
-            "files' checks and import checks that looked it up."
+            "A full ID number, a phone number or the last 4 characters: the searches, checks "
+            "of new and changed files and import checks that looked it up (a full number also "
+            "finds the searches of its last 4)."
         ),
     )
     area = forms.RegexField(

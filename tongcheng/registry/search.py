@@ -286,8 +286,14 @@ def identifier_lookups(q: str) -> list[Lookup]:
 
 def lookup_hashes(typed: str) -> list[str]:
     """The keyed hashes an event that looked up `typed` holds: the audit screen's "number
-    looked up" filter (registered with audit.lookups in RegistryConfig.ready)."""
-    return [lookup.hashed for lookup in identifier_lookups(typed)]
+    looked up" filter (registered with audit.lookups in RegistryConfig.ready). A full number
+    also gives the hash of its last 4, which searches by last 4 hold."""
+    lookups = identifier_lookups(typed)
+    hashes = [lookup.hashed for lookup in lookups]
+    if any(lookup.kind in ("id_full", "phone_full") for lookup in lookups):
+        # A full number was also probed by searches of its last 4 characters.
+        hashes.append(last4_hash(normalize_digits(normalize_name(typed))[-4:]))
+    return hashes
 
 
 # --- Answering ----------------------------------------------------------------------------

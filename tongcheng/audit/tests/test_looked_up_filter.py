@@ -36,8 +36,12 @@ def test_it_finds_who_looked_up_a_typed_number(cast: Cast) -> None:
     by_number = _found(cast, number)
     assert [(e.username, e.detail["kinds"]) for e in by_number] == [("community_a", ["id_full"])]
     assert by_number[0].object_id == str(person.pk)
-    (by_phone,) = _found(cast, "17712348335")
-    assert by_phone.username == "inspector"
+    by_phone = _found(cast, "17712348335")
+    # The phone's own search, and (a full number also finds them) the search of its last 4.
+    assert [(e.username, e.detail["kinds"]) for e in by_phone] == [
+        ("inspector", ["last4"]),
+        ("inspector", ["phone_full"]),
+    ]
     (by_last4,) = _found(cast, "8335")
     assert by_last4.detail["kinds"] == ["last4"]
 
@@ -72,3 +76,11 @@ def test_it_refuses_text_that_is_no_number_and_keeps_no_number_in_its_own_event(
     viewed = AuditEvent.objects.filter(action="audit.view").order_by("-id").first()
     assert viewed is not None and viewed.detail["filters"] == ["looked_up"]
     assert "13812345678" not in str(viewed.detail)
+
+
+def test_it_finds_the_last_4_searches_of_a_typed_full_number(cast: Cast) -> None:
+    person = make_person(A, name="马晓梅", phone="17712348335")
+    number = decrypt(person, "id_number")
+    assert cast.client("inspector").get(reverse("registry:person_list"), {"q": number[-4:]})
+    found = _found(cast, number)
+    assert [(e.username, e.detail["kinds"]) for e in found] == [("inspector", ["last4"])]
