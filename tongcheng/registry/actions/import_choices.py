@@ -77,8 +77,16 @@ def job_start_commit_valid(*, actor: User, job: ImportJob) -> ImportJob:
 def job_rejected_rows(*, actor: User, job: ImportJob) -> bytes:
     """The rows the dry run rejected, as the upload had them, with a 错误原因 column: the
     uploader's own data, still audited (ids and counts only)."""
-    if job.state not in ImportJob.PENDING or not (job.summary or {}).get("error_rows"):
+    if not (job.summary or {}).get("error_rows"):
         raise ImportRefused(_("This import has no rejected rows to download."), "state")
+    if job.state not in ImportJob.PENDING:
+        raise ImportRefused(
+            _(
+                "The uploaded file was erased when this import ended: its rejected rows can no "
+                "longer be downloaded. Correct them in your own copy of the file."
+            ),
+            "state",
+        )
     rows = set((job.summary or {}).get("error_rows") or ())
     ledger = imports._job_ledger(job)
     data = rejected_rows_bytes(ledger, rows, job.errors or [])

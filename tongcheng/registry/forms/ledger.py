@@ -19,7 +19,10 @@ class UploadForm(BootstrapMixin, forms.Form):
     community = forms.ChoiceField(label=_("Community"))
     file = forms.FileField(
         label=_("Ledger (.xlsx)"),
-        help_text=_("An Excel workbook of at most 50 MB; the first worksheet is read."),
+        help_text=_(
+            "An Excel workbook of at most 50 MB. The sheet with the ledger's header row is "
+            "found and read; after the check you can choose another sheet."
+        ),
     )
 
     def __init__(self, *args: Any, communities: list[Area], **kwargs: Any) -> None:

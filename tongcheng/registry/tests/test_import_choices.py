@@ -47,6 +47,10 @@ def test_it_imports_the_valid_rows_only_in_one_step_and_keeps_the_rejected_in_th
     assert job.summary["result"]["created"] == 2
     assert Person.objects.filter(area_code=COMMUNITY_A).count() == 2
     assert AuditEvent.objects.get(action="person.import").detail["created"] == 2
+    # The upload is erased with the import: the page said to download the rejected rows first.
+    assert page.index("下载错误行") < page.index("只导入无误的行")
+    late = client.get(f"/registry/import/{job.pk}/rejected.xlsx", follow=True)
+    assert "已删除" in late.content.decode()
 
 
 def test_it_imports_the_valid_rows_only_in_the_background_too(cast, monkeypatch) -> None:
