@@ -462,6 +462,10 @@ def _answer(
         if _scan_the_scope(keys, "person_id", in_scope):
             return _scan_scope_for_name(in_scope, driver.key, condition, offset, size)
         return _by_name_key(base, driver.key, condition, offset, size)
+    if one_area and driver.column == "name_pinyin":
+        # One community: its (area_code, name_pinyin) index answers any prefix in order,
+        # however many files of the city match: nothing to count.
+        return _scan_scope_for_range(in_scope, driver, others, offset, size, one_area)
     matches = Person.objects.filter(driver.condition)
     if _scan_the_scope(matches, driver.column, in_scope):
         return _scan_scope_for_range(in_scope, driver, others, offset, size, one_area)
