@@ -283,6 +283,8 @@ NINJA_PAGINATION_PER_PAGE = 50
 REVEAL_LIMIT_PER_DAY = int(os.environ.get("REVEAL_LIMIT_PER_DAY", "50"))
 LOOKUP_LIMIT_PER_DAY = int(os.environ.get("LOOKUP_LIMIT_PER_DAY", "100"))
 IMPORT_LOOKUP_LIMIT_PER_DAY = int(os.environ.get("IMPORT_LOOKUP_LIMIT_PER_DAY", "10000"))
+# The working day's periods, for time limits counted in working hours (docs/calendar.md).
+WORKING_HOURS = os.environ.get("WORKING_HOURS", "08:30-12:00,14:30-17:30")
 
 # Background work (large ledger imports) goes through Django's task framework. The database
 # backend keeps the queue in this database: a task is written in the same transaction as the

@@ -27,6 +27,8 @@ ORG_ACTION_LABELS: dict[str, str | Promise] = {
     "area.rollout_clear": _("Cleared rollout stage"),
     "service_point.create": _("Created service point"),
     "service_point.update": _("Edited service point"),
+    "calendar_year.create": _("Entered calendar year"),
+    "calendar_year.update": _("Edited calendar year"),
     "api_token.create": _("Created API token"),
     "api_token.revoke": _("Revoked API token"),
     "demo.seed": _("Loaded demo data"),
@@ -39,6 +41,7 @@ ORG_OBJECT_LABELS: dict[str, str | Promise] = {
     "api_token": _("API token"),
     "membership": _("Role"),
     "department": _("Member unit"),
+    "calendar_year": _("Calendar year"),
 }
 
 # The reasons org writes into the trail (denials, failed logins), in words.

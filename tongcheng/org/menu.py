@@ -1,4 +1,4 @@
-"""Org's menu entries: home, areas, member units, the leading group, accounts."""
+"""Org's menu entries: home, areas, member units, the leading group, the calendar, accounts."""
 
 from django.utils.translation import gettext_lazy as _
 
@@ -9,5 +9,6 @@ MENU = [
     MenuEntry("org:area_list", _("Areas"), 50),
     MenuEntry("org:department_list", _("Member units"), 51),
     MenuEntry("org:leading_group", _("Leading group"), 52),
+    MenuEntry("org:calendar_years", _("Working calendar"), 55),
     MenuEntry("org:user_list", _("Accounts"), 60),
 ]

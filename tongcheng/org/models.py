@@ -467,3 +467,53 @@ class ApiToken(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} ({self.prefix}…)"
+
+
+class CalendarYear(models.Model):
+    """A year of the working calendar entered by an administrator from the State Council notice.
+
+    Only years the chinese-calendar package does not cover are entered (tongcheng.org.workcalendar
+    says which); `version` grows with every save, so every process sees the change.
+    """
+
+    year = models.PositiveSmallIntegerField(_("year"), unique=True)
+    notice = models.CharField(_("State Council notice"), max_length=255)
+    entered_by = models.ForeignKey(
+        User, models.PROTECT, related_name="+", verbose_name=_("entered by")
+    )
+    entered_at = models.DateTimeField(_("entered at"), default=timezone.now)
+    version = models.PositiveIntegerField(default=1, editable=False)
+
+    class Meta:
+        ordering = ["year"]
+        verbose_name = _("calendar year")
+        verbose_name_plural = _("calendar years")
+
+    def __str__(self) -> str:
+        return str(self.year)
+
+
+class CalendarDay(models.Model):
+    """A holiday (休) or a make-up working day (班: a weekend day worked) of an entered year."""
+
+    class Kind(models.TextChoices):
+        HOLIDAY = "holiday", _("Holiday")
+        WORKDAY = "workday", _("Make-up working day")
+
+    year = models.ForeignKey(CalendarYear, models.CASCADE, related_name="days")
+    day = models.DateField(_("date"), unique=True)
+    kind = models.CharField(_("kind"), max_length=8, choices=Kind.choices)
+    name = models.CharField(_("name"), max_length=32)
+
+    class Meta:
+        ordering = ["day"]
+        verbose_name = _("calendar day")
+        verbose_name_plural = _("calendar days")
+        constraints = [
+            models.CheckConstraint(
+                condition=Q(kind__in=["holiday", "workday"]), name="calendar_day_kind_valid"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.day} {self.name} {self.get_kind_display()}"

@@ -1,4 +1,4 @@
-"""Org's policy entries: the shell, accounts, areas, member units, the API's own pages.
+"""Org's policy entries: the shell, accounts, areas, member units, the calendar, the API's pages.
 
 Deny by default: `AccessPolicyMiddleware` reads the table of every app's entries
 (tongcheng.org.contributions.policy_table) before any view runs, and the tests read it too: a
@@ -43,6 +43,9 @@ POLICY: PolicyEntries = {
     "org:department_list": everyone(),
     "org:department_detail": everyone(),
     "org:leading_group": everyone(),
+    # The working calendar (holidays and 调休 make-up days): city-wide reference data
+    "org:calendar_years": only(*REFERENCE_EDITORS, scope=Scope.CITY),
+    "org:calendar_year_edit": only(*REFERENCE_EDITORS, scope=Scope.CITY, write=True),
     # Accounts and memberships
     "org:user_list": only(*USER_MANAGERS),
     "org:user_detail": only(*USER_MANAGERS),

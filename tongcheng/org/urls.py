@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tongcheng.org.views import accounts, areas, departments
+from tongcheng.org.views import accounts, areas, calendar, departments
 
 app_name = "org"
 urlpatterns = [
@@ -15,6 +15,8 @@ urlpatterns = [
     path("departments/", departments.department_list, name="department_list"),
     path("departments/<slug:code>/", departments.department_detail, name="department_detail"),
     path("leading-group/", departments.leading_group, name="leading_group"),
+    path("calendar/", calendar.calendar_years, name="calendar_years"),
+    path("calendar/<int:year>/", calendar.calendar_year_edit, name="calendar_year_edit"),
     path("users/", accounts.user_list, name="user_list"),
     path("users/new/", accounts.user_create, name="user_create"),
     path("users/<int:pk>/", accounts.user_detail, name="user_detail"),

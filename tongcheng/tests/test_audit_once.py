@@ -45,6 +45,8 @@ NOT_PERSONAL: dict[str, str] = {
     "org:department_list": "reference data: member units",
     "org:department_detail": "reference data: a member unit's duties",
     "org:leading_group": "reference data: the leading group's positions",
+    "org:calendar_years": "reference data: the calendar's years and the staff who entered them",
+    "org:calendar_year_edit": "reference data: a year's holidays; the save is audited",
     "org:user_list": "staff accounts, not residents (the read is audited as user.list)",
     "org:user_detail": "a staff account, not a resident (audited as user.view)",
     "org:user_create": "the empty account form",
