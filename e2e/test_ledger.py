@@ -21,7 +21,15 @@ from django.utils.translation import gettext
 from playwright.sync_api import Page, expect
 from python_calamine import CalamineWorkbook
 
-from e2e.conftest import PHONE, NewContext, Server, assert_fits_screen, login, screenshot
+from e2e.conftest import (
+    PHONE,
+    NewContext,
+    Problems,
+    Server,
+    assert_fits_screen,
+    login,
+    screenshot,
+)
 from tongcheng.lib.idnumber import make_id_number
 from tongcheng.lib.masking import mask_id_number
 
@@ -128,7 +136,7 @@ def report_value(page: Page, label: str) -> str:
 
 
 def test_it_lets_a_community_officer_keep_the_ledger_on_a_phone(
-    new_context: NewContext, server: Server, tmp_path: Path
+    new_context: NewContext, server: Server, tmp_path: Path, problems: Problems
 ) -> None:
     phone = new_context(viewport=PHONE, user_agent=MOBILE_UA, is_mobile=True, has_touch=True)
     page = login(phone, server, USERNAME, two_factor=False)
@@ -171,7 +179,7 @@ def test_it_lets_a_community_officer_keep_the_ledger_on_a_phone(
     assert_fits_screen(page)
 
     # 3. The same person again: the search-first box finds the file, and registering anyway
-    # leads to it instead of creating a second one.
+    # shows it (409) with what was typed kept, instead of creating a second one.
     page.goto(reverse("registry:person_create"))
     page.locator("#create-q").fill(NEWCOMER_ID)
     page.locator("form[role=search] button[type=submit]").click()
@@ -185,12 +193,15 @@ def test_it_lets_a_community_officer_keep_the_ledger_on_a_phone(
     expect(matches.locator(f"a[href='{file_url.removeprefix(server.url)}']")).to_be_visible()
     screenshot(page, "ledger-05-duplicate-search")
     fill_person(page)
+    problems.expect_error_status(page.url)  # the answer is a 409 page, by design
     page.locator("main form[method=post] button[type=submit]").click()
+    existing = page.locator("#existing-file")
+    expect(existing).to_contain_text(zh("Nothing was saved: this ID number already has a file."))
+    expect(page.locator("main input[name=name]")).to_have_value("古丽娜尔·艾买提")
+    screenshot(page, "ledger-06-duplicate-shown")
+    assert_fits_screen(page)
+    existing.get_by_role("link", name=zh("Open the file")).click()
     page.wait_for_url(file_url)
-    expect(page.locator("main .alert-warning")).to_contain_text(
-        zh("A file with this ID number already exists: here it is.")
-    )
-    screenshot(page, "ledger-06-duplicate-redirect")
     page.goto(reverse("registry:person_list") + "?q=古丽娜尔")
     expect(page.locator("main table tbody a", has_text="古丽娜尔·艾买提")).to_have_count(1)
 
