@@ -97,7 +97,7 @@ def person_create(request: HttpRequest) -> HttpResponse:
         "form": form,
         "matches": [(p, masked(p)) for p in matches],
         "q": q or request.POST.get("name", ""),
-        "searched": bool(q),
+        "searched": bool(q) and request.method == "GET",
         "existing": (check.existing, masked(check.existing)) if check.existing else None,
         "existing_writable": bool(check.existing and may_change_file(user, check.existing)),
         "look_alikes": [(p, masked(p)) for p in check.look_alikes],
