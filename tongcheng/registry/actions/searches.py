@@ -71,6 +71,31 @@ def _lookup_detail(lookups: list[Lookup]) -> dict[str, Any]:
     }
 
 
+def _spend_lookups(
+    *,
+    actor: User,
+    lookups: list[Lookup],
+    error: type[LookupLimitReached],
+    detail: dict[str, Any] | None = None,
+) -> LookupLimitReached | None:
+    """Take the look-ups from today's allowance, or write the denied event (with the hashes)
+    and return the refusal, for the caller to raise once its transaction is left (so that the
+    event is kept). Call it inside the transaction that then writes the counted event."""
+    try:
+        allowance.spend(actor=actor, budget=allowance.LOOKUPS, count=len(lookups), error=error)
+    except LookupLimitReached as exc:
+        audit_record(
+            actor=actor,
+            action="person.lookup",
+            object_type="person",
+            outcome=AuditEvent.Outcome.DENIED,
+            reason="daily look-up limit reached",
+            detail={**_lookup_detail(lookups), **(detail or {})},
+        )
+        return exc
+    return None
+
+
 def person_search(
     *,
     actor: User,
@@ -89,23 +114,7 @@ def person_search(
     refused: LookupLimitReached | None = None
     with transaction.atomic():
         if lookups:
-            try:
-                allowance.spend(
-                    actor=actor,
-                    budget=allowance.LOOKUPS,
-                    count=len(lookups),
-                    error=LookupLimitReached,
-                )
-            except LookupLimitReached as exc:
-                refused = exc
-                audit_record(
-                    actor=actor,
-                    action="person.lookup",
-                    object_type="person",
-                    outcome=AuditEvent.Outcome.DENIED,
-                    reason="daily look-up limit reached",
-                    detail=_lookup_detail(lookups),
-                )
+            refused = _spend_lookups(actor=actor, lookups=lookups, error=LookupLimitReached)
         if refused is None:
             result = search_persons(actor, q, page=page, per_page=per_page, base=base)
             ids = [person.pk for person in result.items]
@@ -165,23 +174,12 @@ def registration_check(
     refused: LookupLimitReached | None = None
     with transaction.atomic():
         if lookups:
-            try:
-                allowance.spend(
-                    actor=actor,
-                    budget=allowance.LOOKUPS,
-                    count=len(lookups),
-                    error=RegistrationLookupLimitReached,
-                )
-            except LookupLimitReached as exc:
-                refused = exc
-                audit_record(
-                    actor=actor,
-                    action="person.lookup",
-                    object_type="person",
-                    outcome=AuditEvent.Outcome.DENIED,
-                    reason="daily look-up limit reached",
-                    detail={**_lookup_detail(lookups), "kind": "registration"},
-                )
+            refused = _spend_lookups(
+                actor=actor,
+                lookups=lookups,
+                error=RegistrationLookupLimitReached,
+                detail={"kind": "registration"},
+            )
         if refused is None:
             check = _registration_found(actor=actor, data=data, look_alikes=look_alikes)
             shown = [check.existing] if check.existing else check.look_alikes
@@ -218,36 +216,30 @@ def number_change_check(*, actor: User, person: Person, id_number: str) -> None:
     ChangeLookupLimitReached after its denied event; the change is not tried.
     """
     lookups = [Lookup(kind="id_full", hashed=id_number_hash(id_number))]
-    refused: LookupLimitReached | None = None
     with transaction.atomic():
-        try:
-            allowance.spend(
-                actor=actor, budget=allowance.LOOKUPS, count=1, error=ChangeLookupLimitReached
-            )
-        except LookupLimitReached as exc:
-            refused = exc
-        visible, held = (
-            (None, False) if refused else id_number_holder(actor, id_number, exclude_pk=person.pk)
-        )
-        ids = [visible.pk] if visible is not None else []
-        audit_record(
+        refused = _spend_lookups(
             actor=actor,
-            action="person.lookup",
-            object_type="person",
-            object_id=ids[0] if ids else "",
-            outcome=AuditEvent.Outcome.DENIED if refused else AuditEvent.Outcome.ALLOWED,
-            reason="daily look-up limit reached" if refused else "",
-            detail={
-                **_lookup_detail(lookups),
-                "kind": "edit",
-                "file": person.pk,
-                **(
-                    {}
-                    if refused
-                    else {"count": len(ids), "ids": ids, "elsewhere": held and not ids}
-                ),
-            },
+            lookups=lookups,
+            error=ChangeLookupLimitReached,
+            detail={"kind": "edit", "file": person.pk},
         )
+        if refused is None:
+            visible, held = id_number_holder(actor, id_number, exclude_pk=person.pk)
+            ids = [visible.pk] if visible is not None else []
+            audit_record(
+                actor=actor,
+                action="person.lookup",
+                object_type="person",
+                object_id=ids[0] if ids else "",
+                detail={
+                    **_lookup_detail(lookups),
+                    "kind": "edit",
+                    "file": person.pk,
+                    "count": len(ids),
+                    "ids": ids,
+                    "elsewhere": held and not ids,
+                },
+            )
     if refused is not None:
         raise refused
 
