@@ -37,7 +37,7 @@ BENCH = Path(__file__).resolve().parent
 ROOT = BENCH.parent
 DATA = BENCH / "data"
 # Bump when ledger_data.py changes what it writes: cached databases are then regenerated.
-DATA_VERSION = 1
+DATA_VERSION = 2
 QUERIES = int(os.environ.get("BENCH_QUERIES", "200"))
 ROUNDS = int(os.environ.get("BENCH_ROUNDS", "3"))
 TARGET_MS = 20.0

@@ -254,7 +254,7 @@ def generate(
     person_table = Person._meta.db_table
     namekey_table = NameKey._meta.db_table
     columns = [f.column for f in Person._meta.concrete_fields]
-    key_rows: list[tuple[int, str]] = []
+    key_rows: list[tuple[int, str, str]] = []
     hash_id = _hasher(CONTEXT["id_number"])
     hash_phone = _hasher(CONTEXT["phone"])
     births = [_value(FIRST_BIRTH + timedelta(days=d)) for d in range(DAYS)]
@@ -301,7 +301,7 @@ def generate(
                 "created_at": created,
                 "updated_at": created,
             }  # fmt: skip
-            key_rows.extend((person_id, key) for key in keys)
+            key_rows.extend((person_id, key, area_code) for key in keys)
             yield tuple(row[c] if c in row else fixed[c] for c in columns)
 
     for field in Person._meta.concrete_fields:
@@ -334,7 +334,7 @@ def generate(
             # In the primary key's order (key, person): NameKey is a WITHOUT ROWID table on
             # SQLite, its rows live in that B-tree.
             key_rows.sort(key=lambda row: (row[1], row[0]))
-            _write(namekey_table, ["person_id", "key"], iter(key_rows))
+            _write(namekey_table, ["person_id", "key", "area_code"], iter(key_rows))
             key_rows.clear()
             if progress:
                 print(f"    … {written:,} files written", flush=True)

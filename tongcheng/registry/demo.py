@@ -644,7 +644,11 @@ def build_ledger(
         visits=visits,
         movements=movements,
         household=[m for p in persons for m in builder.household(p)],
-        name_keys=[NameKey(person=p, key=k) for p in persons for k in sorted(name_keys(p.name))],
+        name_keys=[
+            NameKey(person=p, key=k, area_code=p.area_code)
+            for p in persons
+            for k in sorted(name_keys(p.name))
+        ],
         changes=[
             PersonChange(person=p, at=p.created_at, action=SEED_ACTION, note="demo")
             for p in persons

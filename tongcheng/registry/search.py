@@ -4,7 +4,7 @@
 
 | query                          | kind          | index                                         |
 |--------------------------------|---------------|-----------------------------------------------|
-| Chinese, 1–3 characters        | name          | NameKey (key, person)                         |
+| Chinese, 1–3 characters        | name          | NameKey (key, person), or (key, area, person) |
 | Chinese, 4+ characters         | name          | NameKey on the first 3, then substring check  |
 | letters with a vowel           | pinyin        | name_pinyin range `>= q AND < q_next`         |
 | consonants only ("mxm")        | initials      | name_initials range (exact or prefix)         |
@@ -19,12 +19,15 @@ an index, and no trigram index serves 1–2 character Chinese queries. Prefix
 searches are therefore written as ranges, which a plain B-tree serves on SQLite and PostgreSQL
 (pinyin and initials are lowercase ASCII, so byte order and any collation agree).
 
-Scope: the scope is a set of area-code prefixes. Low-selectivity queries (a common surname, a
-short pinyin prefix) are answered one of two ways, chosen by two bounded counts (never a COUNT
-of a whole match set): when the scope holds few files (a community) its files are scanned
-through the area index and tested against the query; otherwise the query's index is walked in
-order and each hit is tested against the scope, stopping after `per_page + 1` rows (the extra row
-tells whether there is a next page). Masking is the view's job: results are Person objects.
+Scope: the scope is a set of area-code prefixes. One community (a single area code) is answered
+from indexes that start with its code — NameKey (key, area_code, person), Person (area_code,
+name_pinyin) and (area_code, name_initials) — walked in order and stopped after one page, with
+nothing counted. Other low-selectivity queries (a common surname, a short pinyin prefix) are
+answered one of two ways, chosen by two bounded counts (never a COUNT of a whole match set):
+when the scope holds few files (a street) its matches are read through those indexes' area
+ranges and sorted; otherwise the query's index is walked in order and each hit is tested
+against the scope, stopping after `per_page + 1` rows (the extra row tells whether there is a
+next page). Masking is the view's job: results are Person objects.
 
 Long because recognising a query and the plan that answers it are one design: each kind of term
 names the index that drives it, and the plans are chosen between by the same bounded counts.
@@ -42,7 +45,7 @@ from django.db import connections
 from django.db.models import OuterRef, Q, QuerySet
 from django.db.models.functions import Substr
 
-from tongcheng.lib.areacodes import CODE_LENGTH
+from tongcheng.lib.areacodes import CODE_LENGTH, subtree_q
 from tongcheng.lib.fences import FencedExists
 from tongcheng.lib.idnumber import IdNumberError, parse_id_number
 from tongcheng.lib.phone import PhoneError, parse_phone
@@ -383,16 +386,23 @@ def _by_name_key(
     return list(base.filter(pk__in=ids).select_related(*RELATED).order_by("pk"))
 
 
-def _scan_scope_for_name(
-    base: QuerySet[Person], key: str, condition: Q, offset: int, size: int
+def _by_name_key_in_areas(
+    base: QuerySet[Person], key: str, prefixes: list[str], condition: Q, offset: int, size: int
 ) -> list[Person]:
-    """Scan a small scope through the area index, probing NameKey (person, key) per file.
+    """The keys of a small scope (the scope's area ranges on NameKey.area_code), in person order.
 
-    The page's ids come from the indexes alone; only the page's rows are then read (sorting
-    whole matching rows would read every match of a common name from the table).
+    One community (a single area code): the (key, area_code, person) index yields its keys in
+    person order, so the walk stops after one page, however common the key. Several areas: the
+    scope's keys of this name are read from that index and sorted (a small scope: few of them).
+    Each hit is still tested against `base` (its filters, and the scope as the files hold it).
     """
-    has_key = FencedExists(NameKey.objects.filter(person_id=OuterRef("pk"), key=key))
-    ids = base.filter(has_key, condition).order_by("pk").values("pk")[offset : offset + size]
+    in_base = base.filter(condition, pk=OuterRef("person_id"))
+    ids = (
+        NameKey.objects.filter(subtree_q(prefixes, "area_code"), key=key)
+        .filter(FencedExists(in_base))
+        .order_by("person_id")
+        .values("person_id")[offset : offset + size]
+    )
     return list(Person.objects.filter(pk__in=ids).select_related(*RELATED).order_by("pk"))
 
 
@@ -415,10 +425,10 @@ def _scan_scope_for_range(
     """Scan a small scope for a pinyin or initials prefix.
 
     One community (`one_area`: every file has the same area code): the prefix range and the
-    order start with the area code, so PostgreSQL walks (area_code, name_pinyin) in order and
-    stops after one page, with or without statistics. Several areas: the prefix test is written
-    so it cannot pull the planner off the area index onto the city-wide pinyin index (SUBSTR is
-    not indexable), and the scope's matches are sorted.
+    order start with the area code, so PostgreSQL walks (area_code, name_pinyin) or
+    (area_code, name_initials) in order and stops after one page, with or without statistics.
+    Several areas: the prefix test is written so it cannot pull the planner off the area index
+    onto the city-wide pinyin index (SUBSTR is not indexable), and the scope's matches are sorted.
     """
     if one_area:
         queryset = base.filter(term.condition, condition).order_by("area_code", term.column, "pk")
@@ -432,7 +442,12 @@ def _scan_scope_for_range(
 
 
 def _answer(
-    base: QuerySet[Person], terms: list[_Term], offset: int, size: int, one_area: bool = False
+    base: QuerySet[Person],
+    terms: list[_Term],
+    offset: int,
+    size: int,
+    prefixes: list[str],
+    one_area: bool = False,
 ) -> list[Person]:
     """One page (plus one row) of `base` matching every term.
 
@@ -459,12 +474,13 @@ def _answer(
         # A query that is its own key needs no substring test (the key says it all).
         name_test = driver.condition if driver.text != driver.key else Q()
         condition = name_test & others
-        if _scan_the_scope(keys, "person_id", in_scope):
-            return _scan_scope_for_name(in_scope, driver.key, condition, offset, size)
+        # One community: nothing to count (its keys are walked in order, see below).
+        if one_area or _scan_the_scope(keys, "person_id", in_scope):
+            return _by_name_key_in_areas(in_scope, driver.key, prefixes, condition, offset, size)
         return _by_name_key(base, driver.key, condition, offset, size)
-    if one_area and driver.column == "name_pinyin":
-        # One community: its (area_code, name_pinyin) index answers any prefix in order,
-        # however many files of the city match: nothing to count.
+    if one_area:
+        # One community: its (area_code, name_pinyin) and (area_code, name_initials) indexes
+        # answer any prefix in order, however many files of the city match: nothing to count.
         return _scan_scope_for_range(in_scope, driver, others, offset, size, one_area)
     matches = Person.objects.filter(driver.condition)
     if _scan_the_scope(matches, driver.column, in_scope):
@@ -508,14 +524,14 @@ def search_persons(
     offset = (page - 1) * per_page
     # One community's files all have one area code (a full 12-digit code is an equality).
     one_area = len(prefixes) == 1 and len(prefixes[0]) == CODE_LENGTH
-    rows = _answer(scoped, terms, offset, per_page + 1, one_area)
+    rows = _answer(scoped, terms, offset, per_page + 1, prefixes, one_area)
     # Letters with a vowel may still be initials ("wal" for 王安丽): try them when pinyin finds
     # nothing at all.
     if not rows and page == 1 and len(terms) == 1 and terms[0].kind == "pinyin":
         letters = terms[0].low
         if len(letters) <= 8:
             initials = _initials_term(letters)
-            rows = _answer(scoped, [initials], offset, per_page + 1, one_area)
+            rows = _answer(scoped, [initials], offset, per_page + 1, prefixes, one_area)
             if rows:
                 kind = "initials"
     items = rows[:per_page]

@@ -1,4 +1,5 @@
-"""A file's name index (NameKey rows), rewritten whenever its name is written.
+"""A file's name index (NameKey rows), rewritten whenever its name is written, and moved with
+the file when its community changes (the keys carry the community code for the search).
 
 Kept apart from the person actions so that the merge (actions.duplicates) and the create and
 edit (actions.persons) share it without importing each other.
@@ -17,5 +18,11 @@ def name_keys_refresh(person: Person) -> None:
     """
     NameKey.objects.filter(person=person).delete()
     NameKey.objects.bulk_create(
-        NameKey(person=person, key=key) for key in sorted(name_keys(person.name))
+        NameKey(person=person, key=key, area_code=person.area_code)
+        for key in sorted(name_keys(person.name))
     )
+
+
+def name_keys_move(person: Person) -> None:
+    """The file moved to another community: its keys follow (same transaction)."""
+    NameKey.objects.filter(person=person).update(area_code=person.area_code)

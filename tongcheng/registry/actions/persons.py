@@ -22,7 +22,7 @@ from tongcheng.audit.models import AuditEvent
 from tongcheng.audit.services import audit_record
 from tongcheng.registry import allowance
 from tongcheng.registry.actions.duplicates import duplicates_record
-from tongcheng.registry.actions.names import name_keys_refresh
+from tongcheng.registry.actions.names import name_keys_move, name_keys_refresh
 from tongcheng.registry.actions.searches import number_change_check
 from tongcheng.registry.actions.summary import summary_refresh_communities, summary_refresh_person
 from tongcheng.registry.columns import filled_fields, person_changes, person_columns
@@ -77,6 +77,8 @@ def person_save_changes(
     person.updated_at = now
     if "name" in changes:
         name_keys_refresh(person)
+    elif person.area_code != before:
+        name_keys_move(person)
     public = public_fields(changes)
     record_change(person=person, actor=actor, change=Change(action, public, note))
     audit_person(actor=actor, action=action, person=person, detail={"fields": public})

@@ -231,6 +231,9 @@ def test_it_commits_rows_stored_like_a_single_create(cast) -> None:
     assert person.created_by == user
     assert person.version == 1
     assert set(NameKey.objects.filter(person=person).values_list("key", flat=True)) >= {"马"}
+    # The keys carry the file's community (a community's search walks them in order).
+    areas = NameKey.objects.filter(person=person).values_list("area_code", flat=True)
+    assert set(areas) == {COMMUNITY_A}
     change = PersonChange.objects.get(person=person)
     assert change.action == "person.import" and "id_number" in change.fields
     event = AuditEvent.objects.get(action="person.import")

@@ -246,7 +246,7 @@ def test_it_counts_a_scope_once_a_minute_and_answers_the_same(cast: Any, ledger:
 
     def counts_in_the_statement() -> tuple[int, list[str]]:
         with CaptureQueriesContext(connection) as ctx:
-            names = _names(search_persons(cast.community_a, "马"))
+            names = _names(search_persons(cast.street, "马"))
         (statement,) = [q["sql"] for q in ctx.captured_queries if "bounded" in q["sql"]]
         return statement.count("COUNT(*)"), names
 
@@ -254,6 +254,41 @@ def test_it_counts_a_scope_once_a_minute_and_answers_the_same(cast: Any, ledger:
     # The scope's count is kept: the next search counts its matches only, with the same answer.
     assert counts_in_the_statement() == (1, ["马明", "马晓梅"])
     cache.clear()
+
+
+@pytest.mark.parametrize("q", ["马", "晓梅", "mxm", "ma"])
+def test_a_community_walks_its_own_index_and_counts_nothing(cast: Any, ledger: Any, q: str) -> None:
+    """One community: its keys (key, area_code, person) and its (area_code, pinyin/initials)
+    indexes are walked in order, whatever the city holds; no bounded count is run."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    with CaptureQueriesContext(connection) as ctx:
+        names = _names(search_persons(cast.community_a, q))
+    assert names and all(p.area_code == A for p in Person.objects.filter(name__in=names))
+    assert not [q for q in ctx.captured_queries if "bounded" in q["sql"]]
+
+
+def test_a_moved_file_is_found_by_its_new_community_only(cast: Any, ledger: Any) -> None:
+    from tongcheng.org.models import Area
+    from tongcheng.registry.actions.movements import MoveInput, movement_record
+    from tongcheng.registry.models import Movement, NameKey
+
+    person = ledger["ma_a"]
+    movement_record(
+        actor=cast.district,
+        person=person,
+        expected_version=person.version,
+        data=MoveInput(
+            kind=Movement.Kind.ADDRESS_CHANGE,
+            moved_on=date.today(),
+            community=Area.objects.get(code=B),
+        ),
+    )
+    assert set(NameKey.objects.filter(person=person).values_list("area_code", flat=True)) == {B}
+    assert _names(search_persons(cast.community_b, "马")) == ["马丽", "马晓梅"]
+    assert _names(search_persons(cast.community_b, "晓梅")) == ["马晓梅"]
+    assert _names(search_persons(cast.community_a, "马")) == ["马明"]
 
 
 def test_it_counts_no_matches_in_a_scope_known_to_be_large(

@@ -62,6 +62,10 @@ def test_it_adds_visits_movements_name_keys_and_duplicates(cast: Any) -> None:
     assert Visit.objects.count() > 100
     assert Movement.objects.filter(state="done").exists()
     assert NameKey.objects.exists()
+    # Every key carries its file's community (a community's name search walks them).
+    from django.db.models import F
+
+    assert not NameKey.objects.exclude(area_code=F("person__area_code")).exists()
     assert DuplicateCandidate.objects.count() > 0
     # Verified dates follow the visits that were met.
     visit = Visit.objects.filter(outcome="met").select_related("person").first()

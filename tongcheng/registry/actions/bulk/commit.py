@@ -162,7 +162,7 @@ class _NewFiles:
         ids = allocate_ids(len(create))
         new = [o.new for o in create if o.new is not None]
         insert_persons_once(create, ids, self.spec, self.writer)
-        insert_name_keys(new, ids, self.writer)
+        insert_name_keys(new, ids, str(self.spec.fixed["area_code"]), self.writer)
         add_range(self.ranges, ids)
         history = [(pk, file.filled) for file, pk in zip(new, ids, strict=True)]
         insert_changes(history, self.actor, self.now, self.writer)

@@ -188,13 +188,15 @@ def allocate_ids(count: int) -> list[int]:
     return list(range(last + 1, last + 1 + count))
 
 
-def insert_name_keys(new: list[NewFile], ids: list[int], writer: Writer) -> None:
+def insert_name_keys(new: list[NewFile], ids: list[int], area_code: str, writer: Writer) -> None:
+    """The new files' name keys, each with the community code (the job's community)."""
+    fields = ("key", "person", "area_code")
     if writer.postgres:
         # Six or so keys per file: COPY text lines built per name beat write_row per key.
         def chunks() -> Iterator[str]:
             lines: list[str] = []
             for file, pk in zip(new, ids, strict=True):
-                tail = f"\t{pk}\n"
+                tail = f"\t{pk}\t{area_code}\n"
                 lines.extend(copy_text(key) + tail for key in file.keys)
                 if len(lines) >= BATCH:
                     yield "".join(lines)
@@ -202,10 +204,10 @@ def insert_name_keys(new: list[NewFile], ids: list[int], writer: Writer) -> None
             if lines:
                 yield "".join(lines)
 
-        writer.copy_text(NameKey, ("key", "person"), chunks())
+        writer.copy_text(NameKey, fields, chunks())
         return
-    rows = ((key, pk) for file, pk in zip(new, ids, strict=True) for key in file.keys)
-    writer.write(NameKey, ("key", "person"), rows)
+    rows = ((key, pk, area_code) for file, pk in zip(new, ids, strict=True) for key in file.keys)
+    writer.write(NameKey, fields, rows)
 
 
 def add_range(ranges: list[list[int]], ids: list[int]) -> None:
@@ -248,9 +250,12 @@ def update_persons(changes: list[tuple[int, dict[str, Any]]], now: dt.datetime) 
         with connection.cursor() as cursor:
             cursor.executemany(sql, rows)
     if renamed:
-        NameKey.objects.filter(person_id__in=[pk for pk, _name in renamed]).delete()
+        pks = [pk for pk, _name in renamed]
+        NameKey.objects.filter(person_id__in=pks).delete()
+        # The community does not change here (an import updates files of its own community).
+        areas = dict(Person.objects.filter(pk__in=pks).values_list("pk", "area_code"))
         NameKey.objects.bulk_create(
-            NameKey(person_id=pk, key=key)
+            NameKey(person_id=pk, key=key, area_code=areas[pk])
             for pk, name in renamed
             for key in sorted(name_keys(name))
         )
