@@ -169,6 +169,25 @@ def test_it_unions_id_and_phone_last_four(cast: Any) -> None:
     assert (_names(result), result.kind) == (["杨帆", "白雪"], "mixed")
 
 
+@pytest.mark.parametrize("who", ["community_a", "street", "district"])
+def test_it_tests_a_last_four_searchs_scope_inside_the_suffix_index(cast: Any, who: str) -> None:
+    """A plain scope: the area range is a condition on the (last 4, area_code, id) indexes, with
+    no probe of the persons table per match; files outside the scope stay out."""
+    from django.db import connection
+    from django.test.utils import CaptureQueriesContext
+
+    by_id = make_person(
+        A, name="白雪", id_number=make_id_number("640122", date(1991, 1, 1), 3, "male")
+    )
+    make_person(A, name="杨帆", phone="1370000" + by_id.id_number_last4)
+    make_person(OTHER, name="李娜", phone="1370001" + by_id.id_number_last4)
+    with CaptureQueriesContext(connection) as ctx:
+        result = search_persons(getattr(cast, who), by_id.id_number_last4)
+    assert _names(result) == ["杨帆", "白雪"]
+    ids_query = next(q["sql"] for q in ctx.captured_queries if "phone_last4" in q["sql"])
+    assert "EXISTS" not in ids_query.upper() and "area_code" in ids_query
+
+
 def test_it_combines_terms_of_different_kinds(cast: Any, ledger: Any) -> None:
     result = search_persons(cast.community_a, "马 5678")
     assert (_names(result), result.kind) == (["马晓梅"], "mixed")
