@@ -55,7 +55,10 @@ class MoveInput:
 
 def _locked(person: Person, expected_version: int | None = None) -> Person:
     """The file's row, locked for this transaction; StaleVersion if it changed meanwhile."""
-    fresh = Person.objects.select_for_update().select_related("community").get(pk=person.pk)
+    # The file's row alone, no join: after waiting for the lock PostgreSQL re-checks a joined
+    # row against the community row it read before, and a file that a concurrent move had just
+    # put into another community dropped out of the answer (DoesNotExist, a 500).
+    fresh = Person.objects.select_for_update().get(pk=person.pk)
     if expected_version is not None and fresh.version != expected_version:
         raise StaleVersion(fresh.version)
     return fresh
