@@ -87,6 +87,7 @@ INSTALLED_APPS = [
     "tongcheng.audit",
     "tongcheng.org",
     "tongcheng.registry",
+    "tongcheng.cases",
 ]
 
 MIDDLEWARE = [

@@ -1,0 +1,88 @@
+"""Access to cases: the one way a view fetches a case, and who may make which move on it.
+
+`get_case_for_user` fetches through `Case.objects.visible_to` (out of scope → NotInScope, 404)
+and refuses writes to read-only roles (ReadOnly, 403). The move checks below say who acts:
+
+- dispatching (派单, re-dispatch, upholding a dispatch): the hotline operators and the district
+  and city offices whose area holds the case;
+- deciding for a unit (a return, an extension, supervision, naming the lead unit): the
+  district office of the case's district for a district unit, the city office for a city unit;
+- a unit's own moves (sign, return, reply, ask for more time): that unit's liaison;
+- the follow-up call: the hotline operators, and the offices and centres of the case's area.
+"""
+
+from __future__ import annotations
+
+from tongcheng.cases.models import Case, CaseUnit
+from tongcheng.cases.scope import CASE_AREA_ROLES, department_ids
+from tongcheng.lib.areacodes import in_subtree
+from tongcheng.lib.roles import Role
+from tongcheng.org.access import NotInScope, ReadOnly, may_write
+from tongcheng.org.models import Area, Department, User
+
+DISPATCHERS = frozenset({Role.HOTLINE_OPERATOR, Role.DISTRICT_OFFICE, Role.CITY_ADMIN})
+FOLLOW_UP_ROLES = frozenset(
+    {
+        Role.HOTLINE_OPERATOR,
+        Role.CITY_ADMIN,
+        Role.DISTRICT_OFFICE,
+        Role.STREET_OFFICER,
+        Role.COMMUNITY_OFFICER,
+    }
+)
+OPENERS = FOLLOW_UP_ROLES
+
+
+def get_case_for_user(user: User, pk: int, write: bool = False) -> Case:
+    """A case the user sees; 404 outside it, 403 when a read-only role would change it."""
+    case = (
+        Case.objects.visible_to(user)
+        .filter(pk=pk)
+        .select_related("service", "community", "lead_department", "person")
+        .first()
+    )
+    if case is None:
+        raise NotInScope("case", pk)
+    if write and not (may_write(user, case.area_code, CASE_AREA_ROLES) or units_of(user, case)):
+        raise ReadOnly("case", pk)
+    return case
+
+
+def may_open_in(user: User, area_code: str) -> bool:
+    """Whether the user may open a case in this community."""
+    return may_write(user, area_code, OPENERS)
+
+
+def may_dispatch(user: User, case: Case) -> bool:
+    return may_write(user, case.area_code, DISPATCHERS)
+
+
+def may_follow_up(user: User, case: Case) -> bool:
+    return may_write(user, case.area_code, FOLLOW_UP_ROLES)
+
+
+def may_decide(user: User, case: Case) -> bool:
+    """The office that decides for the case's lead unit (returns, extensions, supervision)."""
+    department = case.lead_department
+    if department is not None and department.area.level == Area.Level.CITY:
+        return may_write(user, case.area_code, {Role.CITY_ADMIN})
+    return may_write(user, case.area_code, {Role.DISTRICT_OFFICE, Role.CITY_ADMIN})
+
+
+def may_name_lead(user: User, case: Case) -> bool:
+    """After two returns the district office (or the city office) names the lead unit."""
+    return may_write(user, case.area_code, {Role.DISTRICT_OFFICE, Role.CITY_ADMIN})
+
+
+def units_of(user: User, case: Case) -> list[CaseUnit]:
+    """The case's active units the user is a liaison of (lead first)."""
+    ids = department_ids(user)
+    if not ids:
+        return []
+    return list(CaseUnit.objects.filter(case=case, department_id__in=ids).active())
+
+
+def department_serves_area(department: Department, area_code: str) -> bool:
+    """A unit may be sent a case of its own area: a city unit any case, a district unit its
+    district's."""
+    return in_subtree(area_code, [department.area.prefix])

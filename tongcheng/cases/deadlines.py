@@ -1,0 +1,100 @@
+"""Deadlines of a case's stages, in working hours and working days of the product's calendar.
+
+A limit is "<n>h" (n working hours from the start, org.workcalendar's working periods) or
+"<n>d": the end of the n-th working day after the day the start falls on, "0d" the end of that
+same working day (a start outside working hours counts from the next working moment, so a case
+dispatched at 19:00 with "0d" is due at the end of the next working day). Every answer says
+whether it is provisional: it reached into a year nobody has entered yet (Monday–Friday were
+counted there); such deadlines are recomputed when the year is entered.
+
+The limits come from `TimeLimit`: the row of the case's nature, urgency and service, else the
+row of its nature and urgency, else DEFAULT_LIMITS (12345 practice, as seeded).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+
+from django.db.models import Q
+from django.utils import timezone
+
+from tongcheng.cases.models import LIMIT_PATTERN, Nature, TimeLimit, Urgency
+from tongcheng.lib.workdays import WorkCalendar
+
+# (dispatch, sign, handle, follow_up) per nature and urgency, as 12345 platforms set them:
+# urgent cases are dispatched within 1 working hour, signed within 2 and handled the same
+# day; others are dispatched and signed within 1 working day and handled within 3 (consultation,
+# help) or 13 (complaint, suggestion) working days; the follow-up call the working day after
+# the reply.
+DEFAULT_LIMITS: dict[tuple[str, str], tuple[str, str, str, str]] = {}
+for _nature in Nature:
+    _days = "13d" if _nature in (Nature.COMPLAINT, Nature.SUGGESTION) else "3d"
+    DEFAULT_LIMITS[(_nature, Urgency.URGENT)] = ("1h", "2h", "0d", "1d")
+    DEFAULT_LIMITS[(_nature, Urgency.NORMAL)] = ("1d", "1d", _days, "1d")
+
+
+@dataclass(frozen=True)
+class Limits:
+    dispatch: str
+    sign: str
+    handle: str
+    follow_up: str
+
+
+@dataclass(frozen=True)
+class Due:
+    at: datetime
+    provisional: bool
+
+
+def limits_for(*, nature: str, urgency: str, service_id: int | None) -> Limits:
+    """The limits of a case: its service's row, else the nature's row, else the defaults."""
+    wanted = (
+        Q(service__isnull=True) | Q(service_id=service_id)
+        if service_id
+        else Q(service__isnull=True)
+    )
+    rows = {
+        row.service_id: row
+        for row in TimeLimit.objects.filter(wanted, nature=nature, urgency=urgency)
+    }
+    row = rows.get(service_id) or rows.get(None)
+    if row is not None:
+        return Limits(row.dispatch, row.sign, row.handle, row.follow_up)
+    return Limits(*DEFAULT_LIMITS[(nature, urgency)])
+
+
+def parse_limit(limit: str) -> tuple[int, str]:
+    """(n, "h" or "d") of a limit; ValueError for anything else."""
+    match = LIMIT_PATTERN.fullmatch(limit)
+    if match is None:
+        raise ValueError(f"not a time limit: {limit!r}")
+    return int(match.group(1)), match.group(2)
+
+
+def due(calendar: WorkCalendar, start: datetime, limit: str) -> Due:
+    """The deadline `limit` after `start` (aware), in local time."""
+    n, unit = parse_limit(limit)
+    local = timezone.localtime(start)
+    if unit == "h":
+        answer = calendar.add_working_hours(local, n)
+        return Due(answer.value, answer.provisional)
+    begun = calendar.add_working_hours(local, 0)
+    day = calendar.add_working_days(begun.value.date(), n)
+    end = datetime.combine(day.value, calendar.periods[-1].end, tzinfo=local.tzinfo)
+    return Due(end, begun.provisional or day.provisional)
+
+
+def end_of_day(calendar: WorkCalendar, day: date) -> datetime:
+    """The end of the last working period of `day`, local time (an extension's new deadline)."""
+    zone = timezone.get_current_timezone()
+    return datetime.combine(day, calendar.periods[-1].end, tzinfo=zone)
+
+
+def next_working_day_start(calendar: WorkCalendar, moment: datetime) -> Due:
+    """The start of the working day after `moment`'s (when 催办 is raised after a miss)."""
+    local = timezone.localtime(moment)
+    day = calendar.add_working_days(local.date() + timedelta(days=1), 0)
+    start = datetime.combine(day.value, calendar.periods[0].start, tzinfo=local.tzinfo)
+    return Due(start, day.provisional)

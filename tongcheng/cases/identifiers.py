@@ -1,0 +1,62 @@
+"""The case's codec for a caller without a file: the only code that knows how they are stored.
+
+The name and phone are encrypted with their own column contexts (a value cannot be moved to a
+file's column); the phone also gets the ledger's keyed hash (registry.identifiers.phone_hash),
+so one look-up finds a caller's files and cases alike, and its last 4 digits (the public
+progress page checks them). Shown masked everywhere except an audited reveal.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from django.core.exceptions import ValidationError
+
+from tongcheng.lib import crypto
+from tongcheng.lib.masking import mask_name, mask_phone
+from tongcheng.lib.phone import PhoneError, last4, normalize_phone
+from tongcheng.registry.identifiers import decrypt as decrypt_file_field
+from tongcheng.registry.identifiers import phone_hash
+
+if TYPE_CHECKING:
+    from tongcheng.cases.models import Case
+
+CONTEXT = {"caller_name": "case.caller_name", "caller_phone": "case.caller_phone"}
+
+
+def caller_columns(name: str, phone: str) -> dict[str, str]:
+    """The stored form of a caller's name and phone (ValidationError for a bad phone)."""
+    try:
+        number = normalize_phone(phone) if phone.strip() else ""
+    except PhoneError as exc:
+        raise ValidationError({"caller_phone": exc.message}) from exc
+    clean = name.strip()
+    return {
+        "caller_name_enc": crypto.encrypt(clean, context=CONTEXT["caller_name"]) if clean else "",
+        "caller_phone_enc": crypto.encrypt(number, context=CONTEXT["caller_phone"])
+        if number
+        else "",
+        "caller_phone_hash": phone_hash(number) if number else "",
+        "caller_phone_last4": last4(number) if number else "",
+    }
+
+
+def contact(case: Case) -> tuple[str, str]:
+    """The clear name and phone of the person the case serves: the file's, else the caller's."""
+    if case.person is not None:
+        return case.person.name, decrypt_file_field(case.person, "phone")
+    name = crypto.decrypt(case.caller_name_enc, context=CONTEXT["caller_name"])
+    phone = (
+        crypto.decrypt(case.caller_phone_enc, context=CONTEXT["caller_phone"])
+        if case.caller_phone_enc
+        else ""
+    )
+    return name, phone
+
+
+def masked_contact(case: Case) -> tuple[str, str]:
+    """The name and phone as pages show them: the name in full for a file (the ledger shows it)
+    and masked for a caller without one; the phone always masked."""
+    name, phone = contact(case)
+    shown = name if case.person is not None else mask_name(name)
+    return shown, mask_phone(phone) if phone else ""

@@ -1,0 +1,28 @@
+"""The words for the cases' audit action codes (registered by CasesConfig.ready)."""
+
+from __future__ import annotations
+
+from django.utils.functional import Promise
+from django.utils.translation import gettext_lazy as _
+
+CASE_ACTION_LABELS: dict[str, str | Promise] = {
+    "case.create": _("Opened case"),
+    "case.view": _("Viewed case"),
+    "case.list": _("Viewed case list"),
+    "case.dispatch": _("Dispatched case"),
+    "case.sign": _("Signed for case"),
+    "case.return": _("Returned case"),
+    "case.redispatch": _("Dispatched returned case elsewhere"),
+    "case.uphold": _("Upheld dispatch of returned case"),
+    "case.reply": _("Replied to case"),
+    "case.follow_up": _("Recorded follow-up call"),
+    "case.close_direct": _("Closed case answered during the call"),
+    "case.request_extension": _("Asked for more time"),
+    "case.decide_extension": _("Decided on more time"),
+    "case.supervise": _("Put case under supervision"),
+    "case.urge": _("Raised reminder on overdue case"),
+    "case.report": _("Listed overdue case for circulation"),
+    "case.deadlines_recomputed": _("Recomputed provisional deadlines"),
+}
+CASE_OBJECT_LABELS: dict[str, str | Promise] = {"case": _("Case")}
+CASE_REASON_LABELS: dict[str, str | Promise] = {}

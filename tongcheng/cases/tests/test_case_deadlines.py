@@ -1,0 +1,126 @@
+"""Deadlines in working hours and days over 调休, provisional past the known years."""
+
+from __future__ import annotations
+
+from datetime import date, datetime, timedelta
+from typing import Any
+from zoneinfo import ZoneInfo
+
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from tongcheng.cases.actions.steps import DEADLINE_FIELDS, refresh_deadlines
+from tongcheng.cases.deadlines import DEFAULT_LIMITS, due, limits_for, parse_limit
+from tongcheng.cases.models import Case, Nature, State, TimeLimit, Urgency
+from tongcheng.cases.tests.factories import open_case, service
+from tongcheng.lib.workdays import WorkCalendar
+from tongcheng.org.models import CalendarDay
+from tongcheng.org.workcalendar import (
+    PACKAGE_HOLIDAYS,
+    PACKAGE_MAKEUP_DAYS,
+    PACKAGE_YEARS,
+    EnteredDay,
+    calendar_year_save,
+    current_calendar,
+)
+
+SHANGHAI = ZoneInfo("Asia/Shanghai")
+
+
+def at(day: str, clock: str) -> datetime:
+    return datetime.fromisoformat(f"{day}T{clock}").replace(tzinfo=SHANGHAI)
+
+
+@pytest.fixture
+def calendar(db: None) -> WorkCalendar:
+    return current_calendar()
+
+
+def test_it_counts_a_make_up_saturday_as_a_working_day(calendar: WorkCalendar) -> None:
+    # 2026-02-14 is a Saturday worked in exchange for the Spring Festival.
+    assert due(calendar, at("2026-02-13", "16:00"), "1d").at == at("2026-02-14", "17:30")
+    assert due(calendar, at("2026-02-13", "17:00"), "2h").at == at("2026-02-14", "10:00")
+    # After hours counts from the next working moment: "the same day" is that day.
+    assert due(calendar, at("2026-02-13", "19:00"), "0d").at == at("2026-02-14", "17:30")
+
+
+def test_it_skips_the_holidays(calendar: WorkCalendar) -> None:
+    # 2026-10-01 to 10-07 are the National Day holidays; 2026-10-10 (Saturday) is worked.
+    assert due(calendar, at("2026-09-30", "09:00"), "1d").at == at("2026-10-08", "17:30")
+    assert due(calendar, at("2026-10-09", "09:00"), "1d").at == at("2026-10-10", "17:30")
+
+
+def test_it_uses_the_defaults_of_12345_practice(db: None) -> None:
+    limits = limits_for(nature=Nature.COMPLAINT, urgency=Urgency.NORMAL, service_id=None)
+    assert (limits.dispatch, limits.sign, limits.handle, limits.follow_up) == (
+        "1d", "1d", "13d", "1d"
+    )  # fmt: skip
+    urgent = limits_for(nature=Nature.HELP, urgency=Urgency.URGENT, service_id=None)
+    assert (urgent.dispatch, urgent.sign, urgent.handle) == ("1h", "2h", "0d")
+    assert DEFAULT_LIMITS[(Nature.HELP, Urgency.NORMAL)][2] == "3d"
+
+
+def test_it_prefers_the_services_own_limits(db: None) -> None:
+    relief = service("temporary-relief")
+    TimeLimit.objects.create(
+        nature=Nature.HELP, urgency=Urgency.NORMAL, dispatch="1d", sign="1d", handle="5d",
+        follow_up="1d",
+    )  # fmt: skip
+    TimeLimit.objects.create(
+        nature=Nature.HELP, urgency=Urgency.NORMAL, service=relief, dispatch="2h", sign="2h",
+        handle="2d", follow_up="1d",
+    )  # fmt: skip
+    assert limits_for(nature=Nature.HELP, urgency=Urgency.NORMAL, service_id=relief.pk).handle == (
+        "2d"
+    )
+    other = service("job-seeking").pk
+    assert limits_for(nature=Nature.HELP, urgency=Urgency.NORMAL, service_id=other).handle == "5d"
+
+
+@pytest.mark.parametrize("bad", ["", "3", "d", "1w", "-1d", "1000d", " 1d"])
+def test_it_refuses_a_limit_it_cannot_read(bad: str) -> None:
+    with pytest.raises(ValueError):
+        parse_limit(bad)
+
+
+@settings(max_examples=200, deadline=None)
+@given(
+    start=st.datetimes(min_value=datetime(2024, 1, 1), max_value=datetime(2026, 11, 30)),
+    n=st.integers(min_value=0, max_value=20),
+)
+def test_every_day_deadline_ends_a_working_day(start: datetime, n: int) -> None:
+    calendar = WorkCalendar(frozenset(PACKAGE_YEARS), PACKAGE_HOLIDAYS, PACKAGE_MAKEUP_DAYS)
+    moment = start.replace(tzinfo=SHANGHAI)
+    answer = due(calendar, moment, f"{n}d")
+    assert calendar.is_working_day(answer.at.date()).value
+    assert answer.at.time() == calendar.periods[-1].end
+    begun = calendar.add_working_hours(moment, 0).value.date()
+    assert calendar.working_days_between(begun, answer.at.date()).value == n
+
+
+@pytest.mark.django_db
+def test_it_marks_a_deadline_in_an_unentered_year_provisional_and_recomputes_it(
+    cast: Any,
+) -> None:
+    """Handled within 13 working days from 2026-12-24: into 2027, which nobody has entered."""
+    case = open_case(cast.community_a, cast.areas["community_a"], nature=Nature.COMPLAINT)
+    started = at("2026-12-24", "10:00")
+    Case.objects.filter(pk=case.pk).update(
+        state=State.IN_PROGRESS, received_at=started, dispatched_at=started,
+        handle_started_at=started,
+    )  # fmt: skip
+    case.refresh_from_db()
+    refresh_deadlines(case, current_calendar())
+    case.save(update_fields=list(DEADLINE_FIELDS))
+    # Monday–Friday in 2027: the 13th working day after 12-24 is 2027-01-12.
+    assert case.due_provisional and case.handle_due == at("2027-01-12", "17:30")
+    holidays = [EnteredDay(date(2027, 1, 1), CalendarDay.Kind.HOLIDAY, "元旦")]
+    calendar_year_save(
+        actor=cast.city_admin, year=2027, notice="国办发明电〔2026〕X号", days=holidays
+    )
+    case.refresh_from_db()
+    assert not case.due_provisional
+    assert case.handle_due == at("2027-01-13", "17:30")
+    assert case.due_at == case.handle_due
+    assert case.handle_due - at("2027-01-12", "17:30") == timedelta(days=1)
