@@ -18,6 +18,7 @@ urlpatterns = [
     path("org/", include("tongcheng.org.urls")),
     path("audit/", include("tongcheng.audit.urls")),
     path("registry/", include("tongcheng.registry.urls")),
+    path("cases/", include("tongcheng.cases.urls")),
     path("api/v1/", api.urls),
 ]
 

@@ -80,6 +80,7 @@ NOT_PERSONAL: dict[str, str] = {
     "api:person_visit_create": "a write (POST), audited as visit.create",
     "api:person_movement_create": "a write (POST), audited as its movement",
     "api:transfer_decide": "a write (POST), audited as its decision",
+    "cases:case_move": "POST only: a move of a case, audited as its case.<move> event",
 }
 
 # A page that shows two files side by side writes one event per file (each file's own history
@@ -95,8 +96,12 @@ GET_VARIANTS: dict[str, list[dict[str, str]]] = {
 }
 
 # Who opens each page: the first of these whose role the entry allows. Every target the walk
-# builds lies in the first two's community, so each of them sees it.
-OPENERS = ("community_a", "district", "city_admin", "audit_admin", "security_admin", "sys_admin")
+# builds lies in the first two's community, so each of them sees it; the liaison (last) opens
+# its unit's inbox, and the matrix's cases are dispatched to its unit.
+OPENERS = (
+    "community_a", "district", "city_admin", "audit_admin", "security_admin", "sys_admin",
+    "liaison",
+)  # fmt: skip
 
 
 def _declared_personal() -> list[str]:

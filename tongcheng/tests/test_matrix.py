@@ -158,6 +158,26 @@ def rejected_import_kwargs(which: str) -> dict[str, Any]:
     return {"pk": job.pk}
 
 
+def case_kwargs(which: str) -> dict[str, Any]:
+    """A case of the target community, dispatched to the city's 人社局 (the cast's liaison)."""
+    from tongcheng.cases.actions.workflow import case_dispatch
+    from tongcheng.cases.tests.factories import open_case
+    from tongcheng.org.models import Department
+
+    case = open_case(User.objects.get(username="city_admin"), Area.objects.get(code=AREAS[which]))
+    case = case_dispatch(
+        actor=User.objects.get(username="city_admin"),
+        case_id=case.pk,
+        expected_version=case.version,
+        lead=Department.objects.get(code="city-hrss"),
+    )
+    return {"pk": case.pk}
+
+
+def case_move_kwargs(which: str) -> dict[str, Any]:
+    return case_kwargs(which) | {"move": "sign"}
+
+
 def membership_kwargs(which: str) -> dict[str, Any]:
     membership = Membership.objects.get(user__username=ACCOUNTS[which])
     return {"pk": membership.user_id, "membership_pk": membership.pk}
@@ -201,6 +221,9 @@ TARGETS: dict[str, Target] = {
     "api:person_movement_list": (person_kwargs, "area"),
     "api:person_movement_create": (person_kwargs, "area"),
     "api:transfer_decide": (incoming_transfer_kwargs, "area"),
+    "cases:case_detail": (case_kwargs, "area"),
+    "cases:case_move": (case_move_kwargs, "area"),
+    "cases:case_create": (person_kwargs, "area"),
 }
 # Entries whose URL takes fixed arguments that are not scoped objects.
 FIXED_KWARGS: dict[str, dict[str, str]] = {

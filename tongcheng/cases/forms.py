@@ -1,0 +1,129 @@
+"""The forms of the case pages: opening a case from a file, and one small form per move.
+
+Every text goes through the product's one text rule (lib.textnorm.text_problem): too long,
+control characters, NUL, bidi overrides … are refused with the field named. Each move form
+carries the version the user saw (`version`): the action refuses a move on a case that
+changed since (CaseChanged).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django import forms
+from django.utils.translation import gettext_lazy as _
+
+from tongcheng.cases.models import Case, Language, Nature, ReturnReason, Service, Urgency
+from tongcheng.cases.routing import departments_for
+from tongcheng.cases.workflow import FollowUp
+from tongcheng.lib.forms import BootstrapMixin
+from tongcheng.lib.textnorm import text_problem
+from tongcheng.org.models import Department
+
+TEXT_LIMIT = 2000
+LINE_LIMIT = 200
+
+
+class RuledText(forms.CharField):
+    """A text field under the product's text rule."""
+
+    def __init__(self, *, max_length: int = TEXT_LIMIT, **kwargs: Any) -> None:
+        widget = forms.Textarea(attrs={"rows": 3}) if max_length > LINE_LIMIT else None
+        super().__init__(max_length=max_length, widget=widget, **kwargs)
+
+    def validate(self, value: Any) -> None:
+        super().validate(value)
+        problem = text_problem(value or "", max_length=self.max_length or TEXT_LIMIT)
+        if problem is not None:
+            raise forms.ValidationError(problem.message)
+
+
+class CaseOpenForm(BootstrapMixin, forms.Form):
+    service = forms.ModelChoiceField(
+        label=_("Service"), queryset=Service.objects.filter(active=True)
+    )
+    nature = forms.ChoiceField(label=_("Nature"), choices=Nature.choices, initial=Nature.HELP)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices, initial=Urgency.NORMAL)
+    interpreter = forms.ChoiceField(
+        label=_("Needs an interpreter for"),
+        choices=[("", _("No interpreter needed")), *Language.choices],
+        required=False,
+    )
+    description = RuledText(label=_("What the person needs"))
+
+
+class MoveForm(BootstrapMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
+
+
+class DispatchForm(MoveForm):
+    lead = forms.ModelChoiceField(label=_("Lead unit"), queryset=Department.objects.none())
+    co = forms.ModelMultipleChoiceField(
+        label=_("Co-handling units"), queryset=Department.objects.none(), required=False
+    )
+    note = RuledText(label=_("Note for the unit"), required=False, max_length=LINE_LIMIT)
+
+    def __init__(self, *args: Any, case: Case, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        units = departments_for(case.area_code)
+        lead = self.fields["lead"]
+        co = self.fields["co"]
+        assert isinstance(lead, forms.ModelChoiceField)
+        assert isinstance(co, forms.ModelMultipleChoiceField)
+        lead.queryset = units
+        co.queryset = units
+
+
+class EmptyMoveForm(MoveForm):
+    """A move that takes nothing but the version (signing)."""
+
+
+class ReturnForm(MoveForm):
+    reason = forms.ChoiceField(label=_("Reason"), choices=ReturnReason.choices)
+    basis = RuledText(label=_("Basis (the unit's duties or the rule that applies)"))
+
+
+class ReplyForm(MoveForm):
+    outcome = forms.ChoiceField(
+        label=_("Outcome"),
+        choices=[("", _("(co-handling unit: no outcome)")), *Case.Outcome.choices],
+        required=False,
+    )
+    reply = RuledText(label=_("What was done"))
+
+
+class FollowUpForm(MoveForm):
+    result = forms.ChoiceField(
+        label=_("Result of the call"),
+        choices=[
+            (FollowUp.SATISFIED, _("Satisfied")),
+            (FollowUp.BASIC, _("Basically satisfied")),
+            (FollowUp.UNSATISFIED, _("Unsatisfied")),
+            (FollowUp.NOT_REACHED, _("Not reached")),
+        ],
+    )
+    comment = RuledText(label=_("What the caller said"), required=False)
+
+
+class ExtensionForm(MoveForm):
+    new_due = forms.DateField(
+        label=_("New deadline"), widget=forms.DateInput(attrs={"type": "date"})
+    )
+    reason = RuledText(label=_("Why more time is needed"))
+
+
+class DecideExtensionForm(MoveForm):
+    approve = forms.TypedChoiceField(
+        label=_("Decision"),
+        choices=[("1", _("Approve")), ("0", _("Refuse"))],
+        coerce=lambda value: value == "1",
+    )
+    note = RuledText(label=_("Note"), required=False, max_length=LINE_LIMIT)
+
+
+class SuperviseForm(MoveForm):
+    instruction = RuledText(label=_("Instruction"))
+
+
+class DirectForm(MoveForm):
+    answer = RuledText(label=_("Answer given during the call"))

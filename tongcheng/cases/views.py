@@ -1,0 +1,172 @@
+"""The case pages: the list of the user's cases, a case with its history and its moves, opening
+a case from a file, and a unit's inbox.
+
+Each personal page writes one audit event per GET (the ids it shows). A move is one POST to
+`case_move` naming the move: the view reads its form and calls the action, which locks and
+checks the case; a refused move re-shows the case with the reason (409), a form with a problem
+with the field named (400).
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tongcheng.audit.services import audit_record
+from tongcheng.cases import selectors
+from tongcheng.cases.access import get_case_for_user
+from tongcheng.cases.actions import workflow as moves
+from tongcheng.cases.actions.intake import CaseInput, case_open
+from tongcheng.cases.errors import CaseRefused
+from tongcheng.cases.forms import CaseOpenForm
+from tongcheng.cases.identifiers import masked_contact
+from tongcheng.cases.models import Case, Channel, Extension
+from tongcheng.cases.offers import form_for, offers
+from tongcheng.cases.workflow import FollowUp, Move
+from tongcheng.org.models import User
+from tongcheng.registry.access import get_person_for_user
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def case_list(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    filters = selectors.ListFilters.from_query(request.GET)
+    page = selectors.case_page(user, filters)
+    audit_record(
+        actor=request, action="case.list", object_type="case",
+        detail={"page": "list", "ids": [c.pk for c in page.items]},
+    )  # fmt: skip
+    rows = [selectors.row_of(case) for case in page.items]
+    return render(request, "cases/case_list.html", {"page": page, "rows": rows, "filters": filters})
+
+
+def inbox(request: HttpRequest) -> HttpResponse:
+    user = _user(request)
+    sections = selectors.inbox_sections(user)
+    shown = sorted({row.case.pk for section in sections for row in section.rows})
+    audit_record(
+        actor=request, action="case.list", object_type="case",
+        detail={"page": "inbox", "ids": shown},
+    )  # fmt: skip
+    return render(request, "cases/inbox.html", {"sections": sections})
+
+
+def _detail(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any) -> HttpResponse:
+    user = _user(request)
+    pending = case.extensions.filter(state=Extension.State.PENDING).first()
+    name, phone = masked_contact(case)
+    offered = offers(user, case, extension_pending=pending is not None)
+    for offer in offered:
+        if offer.move == extra.get("failed_move") and extra.get("failed_form") is not None:
+            offer.form = extra["failed_form"]
+    context = {
+        "case": case,
+        "name": name,
+        "phone": phone,
+        "events": selectors.history(case),
+        "units": list(case.units.select_related("department").order_by("-is_lead", "pk")),
+        "pending": pending,
+        "offers": offered,
+    }
+    return render(request, "cases/case_detail.html", context, status=status)
+
+
+def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
+    case = get_case_for_user(_user(request), pk)
+    audit_record(
+        actor=request, action="case.view", object_type="case", object_id=case.pk,
+        area_code=case.area_code,
+    )  # fmt: skip
+    return _detail(request, case)
+
+
+def _carry_out(user: User, case: Case, move: Move, data: dict[str, Any]) -> None:
+    common = {"actor": user, "case_id": case.pk, "expected_version": data["version"]}
+    if move in (Move.DISPATCH, Move.REDISPATCH):
+        step = moves.case_dispatch if move is Move.DISPATCH else moves.case_adjudicate
+        step(**common, lead=data["lead"], co=list(data["co"]), note=data["note"])
+    elif move is Move.SIGN:
+        moves.case_sign(**common)
+    elif move is Move.RETURN:
+        moves.case_return(**common, reason=data["reason"], basis=data["basis"])
+    elif move is Move.REPLY:
+        reply = moves.ReplyInput(outcome=data["outcome"], reply=data["reply"])
+        moves.case_reply(**common, data=reply)
+    elif move is Move.FOLLOW_UP:
+        moves.case_follow_up(**common, result=FollowUp(data["result"]), comment=data["comment"])
+    elif move is Move.REQUEST_EXTENSION:
+        moves.case_request_extension(**common, new_due=data["new_due"], reason=data["reason"])
+    elif move is Move.DECIDE_EXTENSION:
+        moves.case_decide_extension(**common, approve=data["approve"], note=data["note"])
+    elif move is Move.SUPERVISE:
+        moves.case_supervise(**common, instruction=data["instruction"])
+    elif move is Move.CLOSE_DIRECT:
+        moves.case_close_direct(**common, answer=data["answer"])
+
+
+@require_POST
+def case_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
+    user = _user(request)
+    case = get_case_for_user(user, pk, write=True)
+    try:
+        chosen = Move(move)
+        form = form_for(chosen, case, request.POST)
+    except (ValueError, KeyError) as exc:
+        raise Http404(move) from exc
+    if not form.is_valid():
+        messages.error(request, _("Check the form: a field is missing or wrong."))
+        return _detail(request, case, status=400, failed_move=chosen, failed_form=form)
+    try:
+        _carry_out(user, case, chosen, form.cleaned_data)
+    except CaseRefused as refused:
+        messages.error(request, refused.message)
+        fresh = get_case_for_user(user, pk)
+        return _detail(request, fresh, status=409)
+    messages.success(request, _("Saved."))
+    return redirect("cases:case_detail", pk=case.pk)
+
+
+def case_create(request: HttpRequest, pk: int) -> HttpResponse:
+    """Open a case from a file: the person's community, the officer's intake."""
+    user = _user(request)
+    person = get_person_for_user(user, pk, write=True)
+    form = CaseOpenForm(request.POST or None)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        data = form.cleaned_data
+        try:
+            case = case_open(
+                actor=user,
+                data=CaseInput(
+                    service=data["service"], nature=data["nature"], urgency=data["urgency"],
+                    interpreter=data["interpreter"], description=data["description"],
+                    channel=Channel.COMMUNITY, person=person,
+                ),
+            )  # fmt: skip
+        except (ValidationError, CaseRefused) as problem:
+            messages.error(request, getattr(problem, "message", str(problem)))
+            status = 400
+        else:
+            messages.success(request, _("The case is opened: %(number)s.") % {"number": case})
+            return redirect("cases:case_detail", pk=case.pk)
+    elif request.method == "POST":
+        status = 400
+    else:
+        audit_record(
+            actor=request, action="case.open_form", object_type="person", object_id=person.pk,
+            area_code=person.area_code,
+        )  # fmt: skip
+    return render(
+        request, "cases/case_create.html", {"form": form, "person": person}, status=status
+    )
