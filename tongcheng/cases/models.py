@@ -186,7 +186,11 @@ class CaseQuerySet(models.QuerySet["Case"]):
         condition = scope.cases_by_area_q(user)
         departments = scope.department_ids(user)
         if departments:
-            units = CaseUnit.objects.filter(case=OuterRef("pk"), department_id__in=departments)
+            # A unit sees the case while it is its unit: a unit that returned it, or from which
+            # it was dispatched elsewhere, no longer does.
+            units = CaseUnit.objects.filter(
+                case=OuterRef("pk"), department_id__in=departments, state__in=CaseUnit.SEEING
+            )
             condition |= Q(Exists(units))
         return self.filter(condition)
 
@@ -351,6 +355,9 @@ class CaseUnit(models.Model):
         REPLIED = "replied", _("Replied")
         RETURNED = "returned", _("Returned")
         RELEASED = "released", _("Dispatched elsewhere")
+
+    # The states in which the unit sees the case (a returned or released unit does not).
+    SEEING = ("waiting", "signed", "replied")
 
     case = models.ForeignKey(Case, models.CASCADE, related_name="units")
     department = models.ForeignKey(Department, models.PROTECT, related_name="+")

@@ -29,6 +29,7 @@ from tongcheng.cases.identifiers import masked_contact
 from tongcheng.cases.models import Case, Channel, Extension
 from tongcheng.cases.offers import form_for, offers
 from tongcheng.cases.workflow import FollowUp, Move
+from tongcheng.org.contributions import may_open
 from tongcheng.org.models import User
 from tongcheng.registry.access import get_person_for_user
 
@@ -134,6 +135,9 @@ def case_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         fresh = get_case_for_user(user, pk)
         return _detail(request, fresh, status=409)
     messages.success(request, _("Saved."))
+    if not Case.objects.visible_to(user).filter(pk=case.pk).exists():
+        # A returned case is no longer the unit's: back to the inbox.
+        return redirect("cases:inbox" if may_open(user, "cases:inbox") else "cases:case_list")
     return redirect("cases:case_detail", pk=case.pk)
 
 

@@ -138,3 +138,16 @@ def test_it_shows_the_inbox_in_a_fixed_number_of_queries(
         response = client.get(reverse("cases:inbox"))
     assert response.status_code == 200
     assert response.content.decode().count('class="fw-semibold" href="/cases/') == n
+
+
+def test_it_hides_a_case_from_a_unit_once_the_unit_returned_it(cast: Any) -> None:
+    case = _case(cast)
+    _move(
+        cast.client("district"), case, "dispatch", lead=Department.objects.get(code="city-hrss").pk
+    )
+    url = reverse("cases:case_detail", args=[case.pk])
+    unit = cast.client("liaison")
+    assert unit.get(url).status_code == 200
+    returned = _move(unit, case, "return", reason="other_area", basis="应由区级办理")
+    assert returned.status_code == 302 and returned["Location"] == reverse("cases:inbox")
+    assert unit.get(url).status_code == 404
