@@ -45,9 +45,11 @@ class Offer:
 def form_for(move: Move, case: Case, data: Any = None) -> case_forms.MoveForm:
     form_class = FORMS[move][0]
     initial = {"version": case.version}
+    # One page holds every move's form: ids of their own, the field names unchanged.
+    auto_id = f"id_{move}_%s"
     if form_class is case_forms.DispatchForm:
-        return case_forms.DispatchForm(data, case=case, initial=initial)
-    return form_class(data, initial=initial)
+        return case_forms.DispatchForm(data, case=case, initial=initial, auto_id=auto_id)
+    return form_class(data, initial=initial, auto_id=auto_id)
 
 
 def _unit_moves(user: User, case: Case) -> list[Move]:

@@ -23,10 +23,10 @@ from tongcheng.cases import selectors
 from tongcheng.cases.access import get_case_for_user
 from tongcheng.cases.actions import workflow as moves
 from tongcheng.cases.actions.intake import CaseInput, case_open
-from tongcheng.cases.errors import CaseRefused
+from tongcheng.cases.errors import CaseChanged, CaseRefused
 from tongcheng.cases.forms import CaseOpenForm
 from tongcheng.cases.identifiers import masked_contact
-from tongcheng.cases.models import Case, Channel, Extension
+from tongcheng.cases.models import Case, Channel, Extension, State
 from tongcheng.cases.offers import form_for, offers
 from tongcheng.cases.workflow import FollowUp, Move
 from tongcheng.org.contributions import may_open
@@ -48,8 +48,15 @@ def case_list(request: HttpRequest) -> HttpResponse:
         actor=request, action="case.list", object_type="case",
         detail={"page": "list", "ids": [c.pk for c in page.items]},
     )  # fmt: skip
-    rows = [selectors.row_of(case) for case in page.items]
-    return render(request, "cases/case_list.html", {"page": page, "rows": rows, "filters": filters})
+    context = {
+        "page": page,
+        "rows": [selectors.row_of(case) for case in page.items],
+        "filters": filters,
+        "states": State.choices,
+        "services": filters.services(),
+        "query": filters.query(),
+    }
+    return render(request, "cases/case_list.html", context)
 
 
 def inbox(request: HttpRequest) -> HttpResponse:
@@ -130,10 +137,14 @@ def case_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         return _detail(request, case, status=400, failed_move=chosen, failed_form=form)
     try:
         _carry_out(user, case, chosen, form.cleaned_data)
+    except CaseChanged as changed:
+        messages.error(request, changed.message)
+        return _detail(request, get_case_for_user(user, pk), status=409)
     except CaseRefused as refused:
+        # What was typed stays, in its open form, under the reason.
         messages.error(request, refused.message)
-        fresh = get_case_for_user(user, pk)
-        return _detail(request, fresh, status=409)
+        failed = {"failed_move": chosen, "failed_form": form}
+        return _detail(request, get_case_for_user(user, pk), status=409, **failed)
     messages.success(request, _("Saved."))
     if not Case.objects.visible_to(user).filter(pk=case.pk).exists():
         # A returned case is no longer the unit's: back to the inbox.

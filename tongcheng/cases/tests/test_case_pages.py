@@ -114,12 +114,13 @@ def test_it_lists_cases_in_a_fixed_number_of_queries(
     client = cast.client("community_a")
     client.get(reverse("cases:case_list"))  # warm the session and the calendar
     # session, account, memberships (the shell), savepoint, the service filter's check, the
-    # page of cases with their joins, the audit event, release.
-    with django_assert_num_queries(8):
+    # page of cases with their joins, the audit event, the services of the filter, release.
+    with django_assert_num_queries(9):
         response = client.get(reverse("cases:case_list"), {"service": "job-seeking"})
     assert response.status_code == 200
     assert response.content.decode().count('class="fw-semibold" href="/cases/') == n
-    assert "求职登记与职业介绍" in response.content.decode()
+    body = response.content.decode()
+    assert '<option value="received">' in body and '<option value="job-seeking" selected>' in body
 
 
 @pytest.mark.parametrize("n", [1, 6])
@@ -151,3 +152,16 @@ def test_it_hides_a_case_from_a_unit_once_the_unit_returned_it(cast: Any) -> Non
     returned = _move(unit, case, "return", reason="other_area", basis="应由区级办理")
     assert returned.status_code == 302 and returned["Location"] == reverse("cases:inbox")
     assert unit.get(url).status_code == 404
+
+
+def test_it_keeps_what_was_typed_under_a_refusal(cast: Any) -> None:
+    case = _case(cast)
+    _move(
+        cast.client("district"), case, "dispatch", lead=Department.objects.get(code="city-hrss").pk
+    )
+    unit = cast.client("liaison")
+    _move(unit, case, "sign")
+    refused = _move(unit, case, "reply", outcome="", reply="已联系用人单位三次")
+    assert refused.status_code == 409
+    assert "已联系用人单位三次" in refused.content.decode()
+    assert refused.content.decode().count('id="id_reply_version"') == 1
