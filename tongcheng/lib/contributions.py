@@ -1,8 +1,9 @@
 """What an app contributes to the shell, declared in the app itself and collected by org.
 
 An app lists its policy entries in `<app>/policy.py` (`POLICY`), its menu entries in
-`<app>/menu.py` (`MENU`), its home-page to-dos in `<app>/panels.py` (`PANELS`) and its API
-router in `<app>/api.py` (`router`); `tongcheng.org.contributions` finds them through Django's
+`<app>/menu.py` (`MENU`), its home-page to-dos in `<app>/panels.py` (`PANELS`), what it adds to
+a person's file page in `<app>/filesections.py` (`FILE_SECTIONS`) and its API router in
+`<app>/api.py` (`router`); `tongcheng.org.contributions` finds them through Django's
 app registry. The types live here, at the bottom layer, so that every app (audit included) can
 declare its own without importing org.
 
@@ -114,4 +115,35 @@ class Panel:
     key: str
     title: str | Promise
     todos: Callable[[Any], list[Todo]]
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class FileItem:
+    """A line or a button of a file section: its words and where it leads."""
+
+    text: str | Promise
+    url: str
+    note: str | Promise = ""
+
+
+@dataclass(frozen=True)
+class FileSectionContent:
+    title: str | Promise
+    items: list[FileItem]
+    actions: list[FileItem] = field(default_factory=list)
+    empty: str | Promise = ""
+
+
+@dataclass(frozen=True)
+class FileSection:
+    """What an app above the ledger shows on a person's file page (its cases, its contacts …).
+
+    `content(user, person)` returns the section for this user (None: not shown). It runs on
+    every view of a file, so it reads one bounded query; the file page's own audit event
+    covers what it shows.
+    """
+
+    key: str
+    content: Callable[[Any, Any], FileSectionContent | None]
     order: int = 100

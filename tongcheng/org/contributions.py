@@ -2,7 +2,8 @@
 
 Each app of the product (an installed app under `tongcheng.`) may declare, in its own package:
 `policy.py` → `POLICY` (URL name → PUBLIC or Access), `menu.py` → `MENU` (MenuEntry list),
-`panels.py` → `PANELS` (Panel list) and `api.py` → `router` (a ninja Router). Org reads them here,
+`panels.py` → `PANELS` (Panel list), `filesections.py` → `FILE_SECTIONS` (FileSection list) and
+`api.py` → `router` (a ninja Router). Org reads them here,
 by module name, so that adding an app edits no other app's files and org imports no app above it.
 The types are in tongcheng.lib.contributions.
 """
@@ -19,7 +20,14 @@ from typing import Any
 from django.apps import apps
 from django.utils.module_loading import module_has_submodule
 
-from tongcheng.lib.contributions import Access, MenuEntry, Panel, PolicyEntries, Public
+from tongcheng.lib.contributions import (
+    Access,
+    FileSection,
+    MenuEntry,
+    Panel,
+    PolicyEntries,
+    Public,
+)
 from tongcheng.lib.roles import Role
 
 PACKAGE = "tongcheng."
@@ -93,6 +101,13 @@ def panels() -> tuple[Panel, ...]:
     """Every app's home-page panels, in their declared order."""
     found = [panel for _label, declared in _declared("panels", "PANELS") for panel in declared]
     return tuple(sorted(found, key=lambda p: (p.order, p.key)))
+
+
+@cache
+def file_sections() -> tuple[FileSection, ...]:
+    """Every app's sections of a person's file page, in their declared order."""
+    found = [s for _label, declared in _declared("filesections", "FILE_SECTIONS") for s in declared]
+    return tuple(sorted(found, key=lambda s: (s.order, s.key)))
 
 
 def api_routers() -> list[tuple[str, Any]]:

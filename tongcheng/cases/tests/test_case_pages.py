@@ -165,3 +165,15 @@ def test_it_keeps_what_was_typed_under_a_refusal(cast: Any) -> None:
     assert refused.status_code == 409
     assert "已联系用人单位三次" in refused.content.decode()
     assert refused.content.decode().count('id="id_reply_version"') == 1
+
+
+def test_it_lists_a_files_cases_on_the_file_page_with_a_way_to_open_one(cast: Any) -> None:
+    person = make_person(A, name="阿依古丽")
+    case = open_case(cast.community_a, cast.areas["community_a"], person=person, caller_name="")
+    page = cast.client("community_a").get(reverse("registry:person_detail", args=[person.pk]))
+    body = page.content.decode()
+    assert reverse("cases:case_detail", args=[case.pk]) in body
+    assert reverse("cases:case_create", args=[person.pk]) in body
+    read_only = cast.client("inspector").get(reverse("registry:person_detail", args=[person.pk]))
+    assert reverse("cases:case_detail", args=[case.pk]) in read_only.content.decode()
+    assert reverse("cases:case_create", args=[person.pk]) not in read_only.content.decode()

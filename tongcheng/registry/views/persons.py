@@ -26,6 +26,7 @@ from tongcheng.lib.paging import page_number
 from tongcheng.lib.roles import AREA_ROLES
 from tongcheng.lib.schoolage import is_school_age
 from tongcheng.org.access import NotInScope
+from tongcheng.org.contributions import file_sections
 from tongcheng.org.models import Area, Region, User
 from tongcheng.registry.access import get_person_for_user, may_change_file
 from tongcheng.registry.actions import household as household_actions
@@ -169,7 +170,11 @@ def person_detail(request: HttpRequest, pk: int) -> HttpResponse:
     user = _user(request)
     person = get_person_for_user(user, pk)
     audit_person(actor=user, action="person.view", person=person)
-    return render(request, "registry/person_detail.html", _detail_context(request, person))
+    context = _detail_context(request, person)
+    # What the apps above the ledger keep for this person (its cases …), under the file.
+    sections = (section.content(user, person) for section in file_sections())
+    context["sections"] = [content for content in sections if content is not None]
+    return render(request, "registry/person_detail.html", context)
 
 
 def person_edit(request: HttpRequest, pk: int) -> HttpResponse:
