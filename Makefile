@@ -40,6 +40,7 @@ db: setup
 demo: db
 	$(MANAGE) seed_demo
 	$(MANAGE) seed_ledger
+	$(MANAGE) seed_cases
 
 # seed_demo is idempotent; --print seeds too, then shows the accounts. The task worker (db_worker:
 # large ledger imports) runs beside the server and is stopped when the server stops. It runs

@@ -1,0 +1,44 @@
+"""`manage.py seed_cases`: demo cases in every state, made by the real moves."""
+
+from __future__ import annotations
+
+from io import StringIO
+from typing import Any
+
+import pytest
+from django.core.management import CommandError, call_command
+
+from tongcheng.cases.models import Case, CaseEvent, State
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture(autouse=True)
+def demo_settings(settings: Any) -> None:
+    settings.DEBUG = True
+
+
+def test_it_seeds_cases_in_every_state_once(cast: Any) -> None:
+    call_command("seed_demo", stdout=StringIO())
+    call_command("seed_ledger", "--count", "200", stdout=StringIO())
+    out = StringIO()
+    call_command("seed_cases", "--count", "80", stdout=out)
+    assert "Demo cases: 81" in out.getvalue()
+    states = set(Case.objects.values_list("state", flat=True))
+    assert states >= {State.CLOSED, State.IN_PROGRESS, State.DISPATCHED, State.REPLIED}
+    assert Case.objects.filter(due_provisional=True).exists()
+    assert Case.objects.filter(person__isnull=False).exists()
+    assert Case.objects.filter(person__isnull=True).exists()
+    # Every case's history is in order and ends in its state.
+    for case in Case.objects.all():
+        steps = list(CaseEvent.objects.filter(case=case).order_by("at", "pk"))
+        assert steps[0].action == "open" and steps[-1].to_state == case.state
+    call_command("seed_cases", stdout=out)
+    assert "already there" in out.getvalue()
+    assert Case.objects.count() == 81
+
+
+def test_it_refuses_without_debug(settings: Any) -> None:
+    settings.DEBUG = False
+    with pytest.raises(CommandError):
+        call_command("seed_cases")
