@@ -169,8 +169,11 @@ def case_create(request: HttpRequest, pk: int) -> HttpResponse:
                     channel=Channel.COMMUNITY, person=person,
                 ),
             )  # fmt: skip
-        except (ValidationError, CaseRefused) as problem:
-            messages.error(request, getattr(problem, "message", str(problem)))
+        except ValidationError as problem:
+            messages.error(request, "；".join(problem.messages))
+            status = 400
+        except CaseRefused as refused:
+            messages.error(request, refused.message)
             status = 400
         else:
             messages.success(request, _("The case is opened: %(number)s.") % {"number": case})
