@@ -53,7 +53,7 @@ def form_for(move: Move, case: Case, data: Any = None) -> case_forms.MoveForm:
 
 
 def _unit_moves(user: User, case: Case) -> list[Move]:
-    units = access.units_of(user, case)
+    units = access.units_of(user, case) if case.is_open else []
     moves: list[Move] = []
     for unit in units:
         waiting = unit.state == CaseUnit.State.WAITING

@@ -135,6 +135,7 @@ def case_sign(*, actor: User, case_id: int, expected_version: int | None) -> Cas
 def _co_unit_step(
     actor: User, case: Case, unit: CaseUnit, state: str, move: Move, text: str
 ) -> Case:
+    _refuse_unless(case.is_open, _("The case is closed."))
     moment = now()
     unit.state = state
     if move is Move.SIGN:

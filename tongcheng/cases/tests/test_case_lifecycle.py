@@ -237,3 +237,23 @@ def test_it_starts_the_deadlines_at_dispatch(cast: Any) -> None:
     assert case.sign_due == due(calendar, case.dispatched_at, limits.sign).at
     assert case.handle_due == due(calendar, case.dispatched_at, limits.handle).at
     assert case.dispatch_due == due(calendar, case.received_at, limits.dispatch).at
+
+
+def test_it_refuses_a_co_handling_units_move_on_a_closed_case(cast: Any) -> None:
+    case = open_case(cast.community_a, cast.areas["community_a"])
+    lead = Department.objects.get(code=HRSS)
+    co = Department.objects.get(code="140403-civil")
+    case = case_dispatch(
+        actor=cast.district, case_id=case.pk, expected_version=case.version, lead=lead, co=[co]
+    )
+    officer = liaison(HRSS)
+    case = case_sign(actor=officer, case_id=case.pk, expected_version=case.version)
+    reply = ReplyInput(outcome=Case.Outcome.RESOLVED, reply="已办")
+    case = case_reply(actor=officer, case_id=case.pk, expected_version=case.version, data=reply)
+    case = case_follow_up(
+        actor=cast.hotline, case_id=case.pk, expected_version=case.version,
+        result=FollowUp.SATISFIED, comment="",
+    )  # fmt: skip
+    with pytest.raises(CaseRefused):
+        case_sign(actor=liaison("140403-civil"), case_id=case.pk, expected_version=case.version)
+    assert _fresh(case).version == case.version
