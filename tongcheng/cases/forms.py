@@ -95,12 +95,8 @@ class ReplyForm(MoveForm):
 class FollowUpForm(MoveForm):
     result = forms.ChoiceField(
         label=_("Result of the call"),
-        choices=[
-            (FollowUp.SATISFIED, _("Satisfied")),
-            (FollowUp.BASIC, _("Basically satisfied")),
-            (FollowUp.UNSATISFIED, _("Unsatisfied")),
-            (FollowUp.NOT_REACHED, _("Not reached")),
-        ],
+        # The satisfaction the case records, or a call nobody answered.
+        choices=[*Case.Satisfaction.choices, (FollowUp.NOT_REACHED, _("Not reached"))],
     )
     comment = RuledText(label=_("What the caller said"), required=False)
 

@@ -166,7 +166,3 @@ def history(case: Case) -> list[CaseEvent]:
         event.label = CASE_ACTION_LABELS.get(code, event.action)  # type: ignore[attr-defined]
         event.reason_label = REASON_LABELS.get(event.reason, "")  # type: ignore[attr-defined]
     return events
-
-
-def counts(user: User, **filters: Any) -> int:
-    return Case.objects.visible_to(user).filter(**filters).count()

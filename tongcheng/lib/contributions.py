@@ -104,6 +104,26 @@ class Todo:
         return f"{self.count}+" if self.capped else str(self.count)
 
 
+# A to-do line counts at most this many rows (shown "1000+"): a panel never counts a whole city.
+TODO_CAP = 1000
+
+
+@dataclass(frozen=True)
+class TodoLine:
+    """A panel line as an app declares it: the page it links to and what waits there.
+
+    `waiting(user)` gives the queryset counted (with the roles the page acts through);
+    `query` is added to the page's URL; `roles`, when given, narrows the line to those roles
+    among the ones the page's policy allows.
+    """
+
+    url_name: str
+    label: str | Promise
+    waiting: Callable[[Any], Any]
+    query: str = ""
+    roles: frozenset[Role] | None = None
+
+
 @dataclass(frozen=True)
 class Panel:
     """A home-page panel: a title and a function giving the acting user's to-dos.

@@ -18,15 +18,19 @@ from types import ModuleType
 from typing import Any
 
 from django.apps import apps
+from django.urls import reverse
 from django.utils.module_loading import module_has_submodule
 
 from tongcheng.lib.contributions import (
+    TODO_CAP,
     Access,
     FileSection,
     MenuEntry,
     Panel,
     PolicyEntries,
     Public,
+    Todo,
+    TodoLine,
 )
 from tongcheng.lib.roles import Role
 
@@ -108,6 +112,26 @@ def file_sections() -> tuple[FileSection, ...]:
     """Every app's sections of a person's file page, in their declared order."""
     found = [s for _label, declared in _declared("filesections", "FILE_SECTIONS") for s in declared]
     return tuple(sorted(found, key=lambda s: (s.order, s.key)))
+
+
+def line_todos(user: Any, lines: list[TodoLine]) -> list[Todo]:
+    """The to-dos of a panel's lines: each one bounded count (at most TODO_CAP + 1 rows).
+
+    A line is counted with the roles its page acts through (acting_for), so it counts what the
+    page lists; a role that may not open the page (or that the line leaves out) gets no line,
+    and a zero is shown too.
+    """
+    todos = []
+    for line in lines:
+        if not may_open(user, line.url_name):
+            continue
+        if line.roles is not None and not user.held_roles() & line.roles:
+            continue
+        with acting_for(user, line.url_name):
+            rows = line.waiting(user).order_by().values("pk")[: TODO_CAP + 1].count()
+        url = reverse(line.url_name) + line.query
+        todos.append(Todo(line.label, min(rows, TODO_CAP), url, capped=rows > TODO_CAP))
+    return todos
 
 
 def api_routers() -> list[tuple[str, Any]]:

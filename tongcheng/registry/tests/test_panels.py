@@ -9,6 +9,7 @@ from django.urls import reverse
 from django.utils import timezone, translation
 
 from tongcheng.lib.roles import Role
+from tongcheng.org import contributions
 from tongcheng.org.models import Membership
 from tongcheng.registry import panels
 from tongcheng.registry.models import DuplicateCandidate, Movement
@@ -78,7 +79,7 @@ def test_it_offers_a_read_only_role_only_the_lists_it_may_open(cast) -> None:  #
 
 def test_it_stops_counting_at_the_cap(cast, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     _seed(cast)
-    monkeypatch.setattr(panels, "TODO_CAP", 2)
+    monkeypatch.setattr(contributions, "TODO_CAP", 2)
     assert _lines(cast, "community_a")["Files due for a visit"] == "2+"
 
 
