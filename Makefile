@@ -43,10 +43,12 @@ demo: db
 	$(MANAGE) seed_cases
 
 # seed_demo is idempotent; --print seeds too, then shows the accounts. The task worker (db_worker:
-# large ledger imports) runs beside the server and is stopped when the server stops. It runs
-# without --reload: a reloading worker is two processes, and the stop would miss the second.
+# large ledger imports, and the recurring jobs schedule_jobs queues: the case sweep, emails, texts,
+# the digest) runs beside the server and is stopped when the server stops. It runs without
+# --reload: a reloading worker is two processes, and the stop would miss the second.
 run: demo
 	$(MANAGE) seed_demo --print
+	$(MANAGE) schedule_jobs
 	@$(MANAGE) db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	$(MANAGE) runserver 127.0.0.1:8000

@@ -12,10 +12,12 @@ Areas used by the cast (real NBS codes of 长治市):
 
 from __future__ import annotations
 
+import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from typing import Any
 
 import pytest
@@ -132,3 +134,55 @@ def run_concurrently[T](work: Callable[[int], T], n: int) -> list[T | BaseExcept
 
     with ThreadPoolExecutor(max_workers=n) as pool:
         return list(pool.map(run, range(n)))
+
+
+@dataclass
+class Peer:
+    """An outside HTTP service played by a real local server (an SMS gateway, a platform).
+
+    It records every request (`received`: method, path, headers, parsed JSON body) and answers
+    with the next status of `statuses` (200 once they run out) and a JSON body `answer`.
+    """
+
+    url: str
+    received: list[dict[str, Any]] = field(default_factory=list)
+    statuses: list[int] = field(default_factory=list)
+    answer: dict[str, Any] = field(default_factory=lambda: {"ok": True})
+
+
+@pytest.fixture
+def http_peer() -> Iterator[Peer]:
+    peer = Peer(url="")
+
+    class Handler(BaseHTTPRequestHandler):
+        def do_POST(self) -> None:
+            length = int(self.headers.get("Content-Length") or 0)
+            raw = self.rfile.read(length)
+            try:
+                body: Any = json.loads(raw or b"null")
+            except ValueError:
+                body = raw
+            peer.received.append(
+                {"method": "POST", "path": self.path, "headers": dict(self.headers), "body": body,
+                 "raw": raw}
+            )  # fmt: skip
+            status = peer.statuses.pop(0) if peer.statuses else 200
+            payload = json.dumps(peer.answer).encode()
+            self.send_response(status)
+            self.send_header("Content-Type", "application/json")
+            self.send_header("Content-Length", str(len(payload)))
+            self.end_headers()
+            self.wfile.write(payload)
+
+        def log_message(self, format: str, *args: Any) -> None:
+            pass
+
+    server = ThreadingHTTPServer(("127.0.0.1", 0), Handler)
+    peer.url = f"http://127.0.0.1:{server.server_address[1]}"
+    thread = threading.Thread(target=server.serve_forever, name="http peer", daemon=True)
+    thread.start()
+    try:
+        yield peer
+    finally:
+        server.shutdown()
+        server.server_close()

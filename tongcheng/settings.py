@@ -86,6 +86,7 @@ INSTALLED_APPS = [
     "tongcheng.lib",
     "tongcheng.audit",
     "tongcheng.org",
+    "tongcheng.notify",
     "tongcheng.registry",
     "tongcheng.cases",
 ]
@@ -305,3 +306,34 @@ IMPORT_MAX_ROWS = int(os.environ.get("IMPORT_MAX_ROWS", "200000"))
 # 三必清: a file not verified by a visit for this many months is due for one (the city's
 # implementation plan asks for regular door-to-door checks).
 VISIT_DUE_MONTHS = int(os.environ.get("VISIT_DUE_MONTHS", "6"))
+
+# Notifications (tongcheng/notify): email through SMTP in production (EMAIL_HOST …), printed on
+# the console in development; the daily digest goes out on working days from DIGEST_AT; links in
+# emails start with SITE_URL. Text messages go through one generic HTTP gateway (notify/gateway.py,
+# docs/deploy.md); without SMS_GATEWAY_URL none is sent (the outbox says so).
+MAILERS = {
+    "default": {
+        "BACKEND": os.environ.get(
+            "EMAIL_BACKEND",
+            "django.core.mail.backends.console.EmailBackend"
+            if DEBUG
+            else "django.core.mail.backends.smtp.EmailBackend",
+        ),
+        "OPTIONS": {}
+        if DEBUG and "EMAIL_HOST" not in os.environ
+        else {
+            "host": os.environ.get("EMAIL_HOST", "localhost"),
+            "port": int(os.environ.get("EMAIL_PORT", "25")),
+            "username": os.environ.get("EMAIL_HOST_USER", ""),
+            "password": os.environ.get("EMAIL_HOST_PASSWORD", ""),
+            "use_tls": env_bool("EMAIL_USE_TLS", False),
+            "timeout": 10,
+        },
+    }
+}
+DEFAULT_FROM_EMAIL = os.environ.get("DEFAULT_FROM_EMAIL", "tongcheng@localhost")
+SITE_URL = os.environ.get("SITE_URL", "http://127.0.0.1:8000")
+DIGEST_AT = os.environ.get("DIGEST_AT", "08:00")
+SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
+SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
+SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", "5"))

@@ -17,6 +17,7 @@ urlpatterns = [
     path("account/", include("tongcheng.org.account_urls")),
     path("org/", include("tongcheng.org.urls")),
     path("audit/", include("tongcheng.audit.urls")),
+    path("notifications/", include("tongcheng.notify.urls")),
     path("registry/", include("tongcheng.registry.urls")),
     path("cases/", include("tongcheng.cases.urls")),
     path("api/v1/", api.urls),

@@ -86,6 +86,16 @@ def due(calendar: WorkCalendar, start: datetime, limit: str) -> Due:
     return Due(end, begun.provisional or day.provisional)
 
 
+# "Due within one working day": the working hours of one working day (the default periods).
+SOON_WORKING_HOURS = 7
+
+
+def due_soon_bound(calendar: WorkCalendar, now: datetime) -> datetime:
+    """Deadlines up to this moment are due within one working day of `now` (the inbox's
+    section and the sweep's notices)."""
+    return calendar.add_working_hours(timezone.localtime(now), SOON_WORKING_HOURS).value
+
+
 def end_of_day(calendar: WorkCalendar, day: date) -> datetime:
     """The end of the last working period of `day`, local time (an extension's new deadline)."""
     zone = timezone.get_current_timezone()

@@ -274,6 +274,9 @@ class Case(models.Model):
     supervised = models.BooleanField(default=False)
     urged_at = models.DateTimeField(null=True, blank=True)
     reported_at = models.DateTimeField(null=True, blank=True)
+    # The deadlines the sweep has announced as due soon and as overdue (each one once).
+    soon_noticed_for = models.DateTimeField(null=True, blank=True, editable=False)
+    overdue_noticed_for = models.DateTimeField(null=True, blank=True, editable=False)
 
     outcome = models.CharField(_("outcome"), max_length=16, choices=Outcome.choices, blank=True)
     reply = models.TextField(_("reply"), blank=True)

@@ -17,6 +17,7 @@ from django.utils import timezone
 from django.utils.functional import Promise
 from django.utils.translation import gettext_lazy as _
 
+from tongcheng.cases.deadlines import due_soon_bound
 from tongcheng.cases.identifiers import masked_contact
 from tongcheng.cases.labels import CASE_ACTION_LABELS
 from tongcheng.cases.models import Case, CaseEvent, CaseUnit, ReturnReason, Service, State
@@ -113,7 +114,7 @@ def inbox_sections(user: User) -> list[Section]:
     is listed once, in the first section it belongs to.
     """
     now = timezone.now()
-    soon = current_calendar().add_working_hours(timezone.localtime(now), 7).value
+    soon = due_soon_bound(current_calendar(), now)
     units = (
         CaseUnit.objects.for_departments(department_ids(user))
         .active()

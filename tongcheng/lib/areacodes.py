@@ -48,6 +48,14 @@ def in_subtree(code: str, prefixes: Iterable[str]) -> bool:
     return any(code.startswith(prefix) for prefix in prefixes)
 
 
+def ancestor_codes(code: str) -> list[str]:
+    """The codes of the areas whose subtree holds `code`, itself included, city first
+    (140403001001 → 140400000000, 140403000000, 140403001000, 140403001001)."""
+    lengths = sorted(LEVEL_PREFIX_LENGTH.values())
+    codes = [code[:length].ljust(CODE_LENGTH, "0") for length in lengths]
+    return list(dict.fromkeys(c for c in codes if in_subtree(code, [prefix_of(c)])))
+
+
 def prefix_of(code: str) -> str:
     """The subtree prefix of a full code: 140403000000 → 140403 (NBS pads lower levels with 0).
 

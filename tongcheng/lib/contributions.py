@@ -2,10 +2,11 @@
 
 An app lists its policy entries in `<app>/policy.py` (`POLICY`), its menu entries in
 `<app>/menu.py` (`MENU`), its home-page to-dos in `<app>/panels.py` (`PANELS`), what it adds to
-a person's file page in `<app>/filesections.py` (`FILE_SECTIONS`) and its API router in
-`<app>/api.py` (`router`); `tongcheng.org.contributions` finds them through Django's
-app registry. The types live here, at the bottom layer, so that every app (audit included) can
-declare its own without importing org.
+a person's file page in `<app>/filesections.py` (`FILE_SECTIONS`), the work the task worker
+repeats for it in `<app>/jobs.py` (`JOBS`) and its API router in `<app>/api.py` (`router`);
+`tongcheng.org.contributions` finds them through Django's app registry. The types live here,
+at the bottom layer, so that every app (audit included) can declare its own without importing
+org.
 
 A policy entry is either PUBLIC (no login) or an `Access`: the roles allowed and, for each, the
 scope the view's access helper applies (the helper enforces the scope: out of scope → 404).
@@ -15,6 +16,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 from dataclasses import dataclass, field
+from datetime import timedelta
 from enum import StrEnum
 from typing import TYPE_CHECKING, Any
 
@@ -167,3 +169,17 @@ class FileSection:
     key: str
     content: Callable[[Any, Any], FileSectionContent | None]
     order: int = 100
+
+
+@dataclass(frozen=True)
+class RecurringJob:
+    """Work the task worker repeats every `every` (an app's `jobs.py`, `JOBS`).
+
+    `run()` does one round and returns a short summary for the log (counts, never personal
+    values). It must be safe to run twice, or late: a round that overran or a worker that
+    restarted runs it again. `name` is unique in the product ("cases.sweep").
+    """
+
+    name: str
+    every: timedelta
+    run: Callable[[], object]

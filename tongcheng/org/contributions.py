@@ -2,10 +2,10 @@
 
 Each app of the product (an installed app under `tongcheng.`) may declare, in its own package:
 `policy.py` → `POLICY` (URL name → PUBLIC or Access), `menu.py` → `MENU` (MenuEntry list),
-`panels.py` → `PANELS` (Panel list), `filesections.py` → `FILE_SECTIONS` (FileSection list) and
-`api.py` → `router` (a ninja Router). Org reads them here,
-by module name, so that adding an app edits no other app's files and org imports no app above it.
-The types are in tongcheng.lib.contributions.
+`panels.py` → `PANELS` (Panel list), `filesections.py` → `FILE_SECTIONS` (FileSection list),
+`jobs.py` → `JOBS` (RecurringJob list) and `api.py` → `router` (a ninja Router). Org reads them
+here, by module name, so that adding an app edits no other app's files and org imports no app
+above it. The types are in tongcheng.lib.contributions.
 """
 
 from __future__ import annotations
@@ -29,6 +29,7 @@ from tongcheng.lib.contributions import (
     Panel,
     PolicyEntries,
     Public,
+    RecurringJob,
     Todo,
     TodoLine,
 )
@@ -132,6 +133,18 @@ def line_todos(user: Any, lines: list[TodoLine]) -> list[Todo]:
         url = reverse(line.url_name) + line.query
         todos.append(Todo(line.label, min(rows, TODO_CAP), url, capped=rows > TODO_CAP))
     return todos
+
+
+@cache
+def recurring_jobs() -> dict[str, RecurringJob]:
+    """Every app's recurring jobs by name; a name declared twice is an error."""
+    jobs: dict[str, RecurringJob] = {}
+    for label, declared in _declared("jobs", "JOBS"):
+        for job in declared:
+            if job.name in jobs:
+                raise ValueError(f"recurring job {job.name!r} declared twice (again by {label})")
+            jobs[job.name] = job
+    return jobs
 
 
 def api_routers() -> list[tuple[str, Any]]:

@@ -517,3 +517,25 @@ class CalendarDay(models.Model):
 
     def __str__(self) -> str:
         return f"{self.day} {self.name} {self.get_kind_display()}"
+
+
+class RecurringJobState(models.Model):
+    """Where one recurring job's chain on the task worker stands (org/recurring.py).
+
+    `queued_id` is the task that runs the job next: a run first queues its successor and then
+    works, so only the task named here may run, and a stray copy returns at once.
+    """
+
+    name = models.CharField(max_length=64, unique=True)
+    queued_id = models.CharField(max_length=64, blank=True)
+    last_started_at = models.DateTimeField(null=True, blank=True)
+    last_finished_at = models.DateTimeField(null=True, blank=True)
+    last_summary = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["name"]
+        verbose_name = _("recurring job")
+        verbose_name_plural = _("recurring jobs")
+
+    def __str__(self) -> str:
+        return self.name

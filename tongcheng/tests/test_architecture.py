@@ -176,11 +176,16 @@ CRYPTO_ALLOWED = {
     "tongcheng/org/actions/logins.py": "keyed hashes of login names (the throttle, audit events)",
     "tongcheng/org/actions/tokens.py": "the keyed hash of an API token (only the hash is kept)",
     "tongcheng/cases/identifiers.py": "a caller without a file: name and phone, as the ledger's",
+    "tongcheng/notify/identifiers.py": "a user's mobile and a text message's number, encrypted",
 }
 MASK_FUNCTIONS = {"mask_id_number", "mask_phone"}
 # Masking an identifier is the codecs' (the ledger's identifiers.masked / masker, and the cases'
 # codec of a caller without a file); org masks no account field.
-MASK_ALLOWED = {"tongcheng/registry/identifiers.py", "tongcheng/cases/identifiers.py"}
+MASK_ALLOWED = {
+    "tongcheng/registry/identifiers.py",
+    "tongcheng/cases/identifiers.py",
+    "tongcheng/notify/identifiers.py",
+}
 
 
 def uses_of(path: Path, module: str, functions: set[str]) -> list[str]:

@@ -81,6 +81,11 @@ NOT_PERSONAL: dict[str, str] = {
     "api:person_movement_create": "a write (POST), audited as its movement",
     "api:transfer_decide": "a write (POST), audited as its decision",
     "cases:case_move": "POST only: a move of a case, audited as its case.<move> event",
+    "notify:list": "one's own notifications: case numbers, services and units, nothing personal",
+    "notify:bell": "a count of one's own unread notifications",
+    "notify:open": "marks one's own notification read and redirects",
+    "notify:read_all": "POST only: marks one's own notifications read",
+    "notify:preferences": "one's own settings (one's own mobile, not a resident's)",
 }
 
 # A page that shows two files side by side writes one event per file (each file's own history
@@ -153,8 +158,13 @@ def test_it_declares_every_api_get_operation(cast: Cast) -> None:
     assert undeclared == []
 
 
-def _target_url(name: str) -> tuple[str, dict[str, Any]]:
-    kwargs = TARGETS[name][0]("own") if name in TARGETS else FIXED_KWARGS.get(name, {})
+def _target_url(name: str, username: str = "") -> tuple[str, dict[str, Any]]:
+    """The URL of the own target (an object of `username` for a "self" target)."""
+    if name not in TARGETS:
+        kwargs = FIXED_KWARGS.get(name, {})
+    else:
+        kwargs_for, kind = TARGETS[name]
+        kwargs = kwargs_for("own", username) if kind == "self" else kwargs_for("own")
     return reverse(name, kwargs=kwargs or None), kwargs
 
 
@@ -166,7 +176,7 @@ def _walk(cast: Cast) -> list[tuple[str, str, Any, dict[str, Any], list[AuditEve
         assert isinstance(entry, Access)
         client = cast.client(_opener(entry))
         for query in GET_VARIANTS.get(name, [{}]):
-            url, kwargs = _target_url(name)
+            url, kwargs = _target_url(name, _opener(entry))
             if name in GET_VARIANTS:
                 # Something for the search to find, in the opener's community.
                 person_kwargs("own")
@@ -218,7 +228,7 @@ def test_it_answers_no_store_on_every_authenticated_page(cast: Cast) -> None:
     for name, entry in sorted(policy_table().items()):
         if not isinstance(entry, Access):
             continue
-        url, _kwargs = _target_url(name)
+        url, _kwargs = _target_url(name, _opener(entry))
         response = cast.client(_opener(entry)).get(url)
         if "no-store" not in response.get("Cache-Control", ""):
             cached.append(f"{name} ({response.status_code})")

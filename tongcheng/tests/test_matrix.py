@@ -178,13 +178,24 @@ def case_move_kwargs(which: str) -> dict[str, Any]:
     return case_kwargs(which) | {"move": "sign"}
 
 
+def own_notification_kwargs(which: str, username: str) -> dict[str, Any]:
+    """A notification of the requesting account ("own"), or of another account."""
+    from tongcheng.notify.models import Notification
+
+    owner = username if which == "own" else ("sys_admin" if username != "sys_admin" else "leader")
+    user = User.objects.get(username=owner)
+    return {"pk": Notification.objects.create(user=user, kind="k", key=f"matrix:{which}").pk}
+
+
 def membership_kwargs(which: str) -> dict[str, Any]:
     membership = Membership.objects.get(user__username=ACCOUNTS[which])
     return {"pk": membership.user_id, "membership_pk": membership.pk}
 
 
-# URL name → (kwargs for a target, which scope table decides 404 for it).
-Target = tuple[Callable[[str], dict[str, Any]], str]
+# URL name → (kwargs for a target, which scope table decides 404 for it). A "self" target is an
+# object of one account: its kwargs function also takes the requesting username, and only
+# "own" (the account's own object) is found.
+Target = tuple[Callable[..., dict[str, Any]], str]
 TARGETS: dict[str, Target] = {
     "org:area_detail": (area_kwargs, "area"),
     "org:area_rollout_edit": (area_kwargs, "area"),
@@ -224,6 +235,7 @@ TARGETS: dict[str, Target] = {
     "cases:case_detail": (case_kwargs, "area"),
     "cases:case_move": (case_move_kwargs, "area"),
     "cases:case_create": (person_kwargs, "area"),
+    "notify:open": (own_notification_kwargs, "self"),
 }
 # Entries whose URL takes fixed arguments that are not scoped objects.
 FIXED_KWARGS: dict[str, dict[str, str]] = {
@@ -248,6 +260,8 @@ def expected(username: str, name: str, entry: Access, which: str | None) -> str:
     if which is None:
         return "ok"
     kind = TARGETS[name][1]
+    if kind == "self":
+        return "ok" if which == "own" else "404"
     if kind == "account":
         readable = which in ACCOUNT_READ.get(username, frozenset())
         if not readable:
@@ -282,7 +296,9 @@ def test_it_runs_every_cell_of_the_matrix(cast: Any, capsys: Any) -> None:
                 with transaction.atomic():
                     # Inside the savepoint: objects the targets create vanish with the cell.
                     if which is not None:
-                        url = reverse(name, kwargs=TARGETS[name][0](which))
+                        kwargs_for, kind = TARGETS[name]
+                        given = (which, username) if kind == "self" else (which,)
+                        url = reverse(name, kwargs=kwargs_for(*given))
                     if name in PATCH_JSON:
                         response = client.patch(
                             url, "{}", content_type="application/json", headers={"If-Match": '"1"'}

@@ -4,7 +4,8 @@
 (SELECT … FOR UPDATE; SQLite serialises writers anyway), compares the version the user saw and
 asks the state machine whether the move is allowed now. Two people acting at once: the second
 waits for the lock, then finds the version moved on and is told (CaseChanged). `record_step`
-bumps the version, saves the changed fields and writes the CaseEvent and the audit event.
+bumps the version, saves the changed fields and writes the CaseEvent, the audit event and the
+step's notifications (cases/notices.py).
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from tongcheng.audit.services import audit_record
 from tongcheng.cases.deadlines import Due, due, limits_for
 from tongcheng.cases.errors import CaseChanged, CaseRefused
 from tongcheng.cases.models import Case, CaseEvent, CaseUnit, State
+from tongcheng.cases.notices import announce
 from tongcheng.cases.workflow import Move, allowed
 from tongcheng.lib.workdays import WorkCalendar
 from tongcheng.org.models import Department, User
@@ -83,6 +85,7 @@ def record_step(
         area_code=case.area_code,
         detail={"from": from_state, "to": case.state, **(detail or {})},
     )
+    announce(case, move, department=department)
     return event
 
 

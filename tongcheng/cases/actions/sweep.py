@@ -1,10 +1,14 @@
-"""The overdue sweep: 催办 the working day after a missed deadline, 通报 five working days later.
+"""The overdue sweep: 催办 the working day after a missed deadline, 通报 five working days later,
+and the notices of deadlines due within one working day and of deadlines just missed.
 
 Run by the worker every few minutes (and safe to run as often as anyone likes): each case is
 urged once and listed for circulation once, whatever the number of sweeps, because each step
 is taken under the case's row lock and only when its mark (`urged_at`, `reported_at`) is still
 empty. The deadline that counts is the one running in the case's state (`due_at`: signing
-while dispatched, handling while in progress or reopened).
+while dispatched, handling while in progress or reopened). The notices work the same way: a
+case's `soon_noticed_for` and `overdue_noticed_for` hold the deadline last announced, so each
+deadline is announced once (and the notifications' own keys hold even if two sweeps overlap).
+The worker runs the sweep every five minutes (cases/jobs.py).
 """
 
 from __future__ import annotations
@@ -13,12 +17,14 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from django.db import transaction
+from django.db.models import F, Q, QuerySet
 from django.utils import timezone
 
 from tongcheng.cases.actions.steps import check_move, lock, record_step
-from tongcheng.cases.deadlines import next_working_day_start
+from tongcheng.cases.deadlines import due_soon_bound, next_working_day_start
 from tongcheng.cases.errors import CaseRefused
-from tongcheng.cases.models import HANDLING_STATES, Case
+from tongcheng.cases.models import HANDLING_STATES, OPEN_STATES, Case
+from tongcheng.cases.notices import deadline_notice
 from tongcheng.cases.workflow import Move
 from tongcheng.lib.workdays import WorkCalendar
 from tongcheng.org.workcalendar import current_calendar
@@ -31,6 +37,8 @@ REPORT_AFTER_WORKING_DAYS = 5
 class SweepResult:
     urged: int
     reported: int
+    due_soon: int = 0
+    overdue: int = 0
 
 
 def urge_due(calendar: WorkCalendar, case: Case, now: datetime) -> bool:
@@ -68,7 +76,39 @@ def overdue_sweep(*, now: datetime | None = None) -> SweepResult:
         _step(pk, Move.REPORT, moment, calendar)
         for pk in to_report.values_list("pk", flat=True).iterator(1000)
     )
-    return SweepResult(urged, reported)
+    running = Case.objects.filter(state__in=OPEN_STATES, due_at__isnull=False)
+    soon = running.filter(due_at__gt=moment, due_at__lte=due_soon_bound(calendar, moment)).filter(
+        Q(soon_noticed_for__isnull=True) | ~Q(soon_noticed_for=F("due_at"))
+    )
+    due_soon = sum(_notice(pk, "case.due_soon") for pk in _pks(soon))
+    late = running.filter(due_at__lte=moment).filter(
+        Q(overdue_noticed_for__isnull=True) | ~Q(overdue_noticed_for=F("due_at"))
+    )
+    overdue = sum(_notice(pk, "case.overdue") for pk in _pks(late))
+    return SweepResult(urged, reported, due_soon, overdue)
+
+
+def _pks(cases: QuerySet[Case]) -> list[int]:
+    return list(cases.values_list("pk", flat=True))
+
+
+@transaction.atomic
+def _notice(case_id: int, kind: str) -> bool:
+    """Announce the case's running deadline (due soon or overdue), once per deadline."""
+    case = (
+        Case.objects.select_for_update(of=("self",))
+        .select_related("service", "lead_department")
+        .filter(pk=case_id, state__in=OPEN_STATES, due_at__isnull=False)
+        .first()
+    )
+    if case is None or case.due_at is None:
+        return False
+    mark = "soon_noticed_for" if kind == "case.due_soon" else "overdue_noticed_for"
+    if getattr(case, mark) == case.due_at:
+        return False
+    deadline_notice(case, kind, case.due_at)
+    Case.objects.filter(pk=case.pk).update(**{mark: case.due_at})
+    return True
 
 
 @transaction.atomic

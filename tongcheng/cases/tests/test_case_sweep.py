@@ -41,7 +41,8 @@ def test_it_urges_the_working_day_after_the_miss_and_lists_five_working_days_lat
 ) -> None:
     # Due Friday 2026-09-25 17:30; Monday 09-28 is the next working day.
     case = _in_progress(cast, at("2026-09-25", "17:30"))
-    assert overdue_sweep(now=at("2026-09-26", "10:00")) == SweepResult(0, 0)
+    # Saturday: the deadline passed (announced once), no 催办 yet.
+    assert overdue_sweep(now=at("2026-09-26", "10:00")) == SweepResult(0, 0, overdue=1)
     assert overdue_sweep(now=at("2026-09-28", "08:30")) == SweepResult(1, 0)
     assert overdue_sweep(now=at("2026-09-28", "09:00")) == SweepResult(0, 0)
     # Five working days after Monday 09-28: 09-29, 09-30, then the National Day holidays
@@ -60,4 +61,5 @@ def test_it_leaves_replied_and_closed_cases_alone(cast: Any) -> None:
     reply = ReplyInput(outcome=Case.Outcome.RESOLVED, reply="已办")
     case_reply(actor=officer, case_id=case.pk, expected_version=case.version, data=reply)
     Case.objects.filter(pk=case.pk).update(due_at=at("2026-09-25", "17:30"))
-    assert overdue_sweep(now=at("2026-09-30", "10:00")) == SweepResult(0, 0)
+    # The follow-up call is late (announced to whoever calls back); the unit is not urged.
+    assert overdue_sweep(now=at("2026-09-30", "10:00")) == SweepResult(0, 0, overdue=1)
