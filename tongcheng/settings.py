@@ -89,6 +89,7 @@ INSTALLED_APPS = [
     "tongcheng.notify",
     "tongcheng.registry",
     "tongcheng.cases",
+    "tongcheng.hotline",
 ]
 
 MIDDLEWARE = [

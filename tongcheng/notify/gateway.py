@@ -9,10 +9,10 @@ carriers take such a request directly or through a small relay (docs/deploy.md).
 from __future__ import annotations
 
 import json
-import urllib.error
-import urllib.request
 
 from django.conf import settings
+
+from tongcheng.lib.outbound import post_json
 
 
 class GatewayError(Exception):
@@ -25,21 +25,9 @@ def configured() -> bool:
 
 def send(*, key: str, to: str, text: str) -> None:
     body = json.dumps({"id": key, "to": to, "text": text}, ensure_ascii=False).encode()
-    request = urllib.request.Request(  # noqa: S310 (an https/http URL from the settings)
-        settings.SMS_GATEWAY_URL,
-        data=body,
-        method="POST",
-        headers={
-            "Content-Type": "application/json; charset=utf-8",
-            "Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}",
-        },
+    headers = {"Authorization": f"Bearer {settings.SMS_GATEWAY_TOKEN}"}
+    problem = post_json(
+        settings.SMS_GATEWAY_URL, body, headers, timeout=settings.SMS_GATEWAY_TIMEOUT
     )
-    try:
-        with urllib.request.urlopen(request, timeout=settings.SMS_GATEWAY_TIMEOUT) as answer:  # noqa: S310
-            status = answer.status
-    except urllib.error.HTTPError as exc:
-        raise GatewayError(f"HTTP {exc.code}") from exc
-    except (urllib.error.URLError, TimeoutError, OSError) as exc:
-        raise GatewayError(type(exc).__name__) from exc
-    if not 200 <= status < 300:
-        raise GatewayError(f"HTTP {status}")
+    if problem is not None:
+        raise GatewayError(problem)

@@ -177,6 +177,7 @@ CRYPTO_ALLOWED = {
     "tongcheng/org/actions/tokens.py": "the keyed hash of an API token (only the hash is kept)",
     "tongcheng/cases/identifiers.py": "a caller without a file: name and phone, as the ledger's",
     "tongcheng/notify/identifiers.py": "a user's mobile and a text message's number, encrypted",
+    "tongcheng/hotline/identifiers.py": "a call's number (as the ledger's phone), platform secrets",
 }
 MASK_FUNCTIONS = {"mask_id_number", "mask_phone"}
 # Masking an identifier is the codecs' (the ledger's identifiers.masked / masker, and the cases'
@@ -185,6 +186,7 @@ MASK_ALLOWED = {
     "tongcheng/registry/identifiers.py",
     "tongcheng/cases/identifiers.py",
     "tongcheng/notify/identifiers.py",
+    "tongcheng/hotline/identifiers.py",
 }
 
 

@@ -21,6 +21,7 @@ from tongcheng.cases.deadlines import Due, due, limits_for
 from tongcheng.cases.errors import CaseChanged, CaseRefused
 from tongcheng.cases.models import Case, CaseEvent, CaseUnit, State
 from tongcheng.cases.notices import announce
+from tongcheng.cases.signals import case_stepped
 from tongcheng.cases.workflow import Move, allowed
 from tongcheng.lib.workdays import WorkCalendar
 from tongcheng.org.models import Department, User
@@ -86,6 +87,7 @@ def record_step(
         detail={"from": from_state, "to": case.state, **(detail or {})},
     )
     announce(case, move, department=department)
+    case_stepped.send(sender=Case, case=case, move=move, from_state=from_state)
     return event
 
 

@@ -1,0 +1,15 @@
+"""Words for the hotline's audit action codes and object types."""
+
+from django.utils.translation import gettext_lazy as _
+
+HOTLINE_ACTION_LABELS = {
+    "hotline.ticket": _("Took in a ticket of the phone platform"),
+    "hotline.platform": _("Registered a phone platform"),
+    "hotline.call": _("Recorded a call event of the phone platform"),
+    "hotline.webhook_refused": _("Refused a request to the platform webhook"),
+}
+HOTLINE_OBJECT_LABELS = {
+    "platform": _("phone platform"),
+    "call": _("call"),
+    "article": _("knowledge-base entry"),
+}
