@@ -15,6 +15,7 @@ from __future__ import annotations
 
 from tongcheng.cases.models import Case, CaseUnit
 from tongcheng.cases.scope import CASE_AREA_ROLES, department_ids
+from tongcheng.cases.servicemodels import Certification, LegalVolunteer
 from tongcheng.lib.areacodes import in_subtree
 from tongcheng.lib.roles import Role
 from tongcheng.org.access import NotInScope, ReadOnly, may_write
@@ -86,3 +87,49 @@ def department_serves_area(department: Department, area_code: str) -> bool:
     """A unit may be sent a case of its own area: a city unit any case, a district unit its
     district's."""
     return in_subtree(area_code, [department.area.prefix])
+
+
+# The services beyond dispatch (servicemodels): the lead unit records what it granted or paid.
+ROSTER_KEEPERS = frozenset({Role.DISTRICT_OFFICE, Role.CITY_ADMIN})
+
+
+def lead_unit_of(user: User, case: Case) -> CaseUnit | None:
+    """The case's active lead unit when the user is its liaison (it records the service)."""
+    return next((unit for unit in units_of(user, case) if unit.is_lead), None)
+
+
+def may_assign_legal_aid(user: User, case: Case) -> bool:
+    """The lead unit (司法局) or the district office (which keeps the team) assigns a volunteer."""
+    return lead_unit_of(user, case) is not None or may_write(user, case.area_code, ROSTER_KEEPERS)
+
+
+def may_revoke(user: User, certification: Certification) -> bool:
+    """The issuing office's liaisons, or the city office, revoke a certification."""
+    return certification.department_id in department_ids(user) or may_write(
+        user, certification.area_code, {Role.CITY_ADMIN}
+    )
+
+
+def get_certification_for_user(user: User, pk: int, write: bool = False) -> Certification:
+    """A certification seen with its case; 404 outside it, 403 when the user may not revoke."""
+    certification = (
+        Certification.objects.visible_to(user)
+        .filter(pk=pk)
+        .select_related("person", "department", "case")
+        .first()
+    )
+    if certification is None:
+        raise NotInScope("certification", pk)
+    if write and not may_revoke(user, certification):
+        raise ReadOnly("certification", pk)
+    return certification
+
+
+def get_volunteer_for_user(user: User, pk: int, write: bool = False) -> LegalVolunteer:
+    """A roster row of the user's districts; writes by the district office or the city office."""
+    volunteer = LegalVolunteer.objects.visible_to(user).filter(pk=pk).select_related("user").first()
+    if volunteer is None:
+        raise NotInScope("legal_volunteer", pk)
+    if write and not may_write(user, volunteer.area_code, ROSTER_KEEPERS):
+        raise ReadOnly("legal_volunteer", pk)
+    return volunteer

@@ -8,6 +8,7 @@ from django.urls import reverse
 from django.utils.translation import gettext_lazy as _
 
 from tongcheng.cases.models import Case
+from tongcheng.cases.serviceselectors import valid_certification
 from tongcheng.lib.contributions import FileItem, FileSection, FileSectionContent
 from tongcheng.org.contributions import acting_for, may_open
 from tongcheng.org.models import User
@@ -40,4 +41,23 @@ def case_section(user: User, person: Any) -> FileSectionContent | None:
     return FileSectionContent(_("Cases"), items, actions, _("No case yet."))
 
 
-FILE_SECTIONS = [FileSection("cases", case_section, order=10)]
+def certification_section(user: User, person: Any) -> FileSectionContent | None:
+    """The person's valid hardship certification (one query; the file page's audit covers it)."""
+    if not may_open(user, "cases:case_detail"):
+        return None
+    found = valid_certification(person.pk)
+    if found is None:
+        return FileSectionContent(_("Hardship certification"), [], [], _("No valid certification."))
+    text = _("%(serial)s · valid %(start)s to %(end)s · %(office)s") % {
+        "serial": found.serial, "start": found.valid_from.isoformat(),
+        "end": found.valid_until.isoformat(), "office": found.department.name,
+    }  # fmt: skip
+    # The certificate page has the case pages' readers, so the link opens for this user.
+    url = reverse("cases:certificate", args=[found.pk])
+    return FileSectionContent(_("Hardship certification"), [FileItem(text, url)], [])
+
+
+FILE_SECTIONS = [
+    FileSection("cases", case_section, order=10),
+    FileSection("certification", certification_section, order=11),
+]

@@ -23,6 +23,23 @@ CASE_ACTION_LABELS: dict[str, str | Promise] = {
     "case.urge": _("Raised reminder on overdue case"),
     "case.report": _("Listed overdue case for circulation"),
     "case.deadlines_recomputed": _("Recomputed provisional deadlines"),
+    # The services beyond dispatch.
+    "case.grant": _("Granted hardship certification"),
+    "case.revoke": _("Revoked hardship certification"),
+    "case.waiver": _("Recorded fee waiver"),
+    "case.relief": _("Recorded relief payment"),
+    "case.employment": _("Recorded employment outcome"),
+    "case.assign": _("Gave case to legal-aid volunteer"),
+    "certification.view": _("Viewed certification"),
+    "certification.print": _("Printed certificate"),
+    "certification.verify": _("Checked certificate"),
+    "proactive.list": _("Viewed proactive list"),
+    "volunteer.create": _("Put volunteer on team"),
+    "volunteer.update": _("Changed volunteer on team"),
 }
-CASE_OBJECT_LABELS: dict[str, str | Promise] = {"case": _("Case")}
+CASE_OBJECT_LABELS: dict[str, str | Promise] = {
+    "case": _("Case"),
+    "certification": _("Hardship certification"),
+    "legal_volunteer": _("Legal-aid volunteer"),
+}
 CASE_REASON_LABELS: dict[str, str | Promise] = {}

@@ -7,4 +7,8 @@ from tongcheng.lib.contributions import MenuEntry
 MENU = [
     MenuEntry("cases:inbox", _("Inbox"), 15),
     MenuEntry("cases:case_list", _("Cases"), 30),
+    MenuEntry("cases:proactive", _("Proactive service"), 31),
+    MenuEntry("cases:relief_sums", _("Relief sums"), 32),
+    MenuEntry("cases:volunteer_list", _("Legal-aid volunteers"), 33),
+    MenuEntry("cases:certificate_verify", _("Check a certificate"), 34),
 ]

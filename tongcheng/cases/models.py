@@ -23,6 +23,9 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongcheng.cases import scope
+
+# Importing it registers the services' models (certifications, waivers, relief, legal aid …).
+from tongcheng.cases.servicemodels import volunteer_cases_q
 from tongcheng.org.models import Area, Department
 from tongcheng.registry.models import Person
 
@@ -182,7 +185,8 @@ HANDLING_STATES = (State.DISPATCHED, State.IN_PROGRESS, State.REOPENED)
 
 class CaseQuerySet(models.QuerySet["Case"]):
     def visible_to(self, user: User) -> CaseQuerySet:
-        """Cases of the user's area (area roles, operators) or dispatched to their unit."""
+        """Cases of the user's area (area roles, operators), dispatched to their unit, or
+        assigned to them as a legal-aid volunteer (servicemodels.volunteer_cases_q)."""
         condition = scope.cases_by_area_q(user)
         departments = scope.department_ids(user)
         if departments:
@@ -192,6 +196,8 @@ class CaseQuerySet(models.QuerySet["Case"]):
                 case=OuterRef("pk"), department_id__in=departments, state__in=CaseUnit.SEEING
             )
             condition |= Q(Exists(units))
+        # A legal-aid volunteer: the cases assigned to them, while the consent is on file.
+        condition |= volunteer_cases_q(user)
         return self.filter(condition)
 
     def open(self) -> CaseQuerySet:

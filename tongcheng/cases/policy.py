@@ -8,7 +8,7 @@ refuses the others with a message.
 
 from __future__ import annotations
 
-from tongcheng.lib.contributions import PolicyEntries, Scope, only
+from tongcheng.lib.contributions import Access, PolicyEntries, Scope, only
 from tongcheng.lib.roles import Role
 
 CASE_READERS = (
@@ -29,10 +29,36 @@ FILE_OPENERS = (
     Role.COMMUNITY_OFFICER,
 )
 
+# The services beyond dispatch: the units record their steps, the offices assign volunteers.
+SERVICE_ACTORS = (Role.CITY_ADMIN, Role.DISTRICT_OFFICE, Role.DEPT_LIAISON)
+OFFICES = (Role.CITY_ADMIN, Role.DISTRICT_OFFICE, Role.STREET_OFFICER, Role.INSPECTOR)
+ROSTER_KEEPERS = (Role.CITY_ADMIN, Role.DISTRICT_OFFICE)
+PROACTIVE = (Role.COMMUNITY_OFFICER, Role.STREET_OFFICER)
+
+
+def _with_volunteers(entry: Access) -> Access:
+    """A case page a legal-aid volunteer opens too: the cases assigned to them, with consent."""
+    return Access({**entry.roles, Role.LEGAL_VOLUNTEER: Scope.SELF}, personal=entry.personal)
+
+
 POLICY: PolicyEntries = {
-    "cases:case_list": only(*CASE_READERS, personal=True),
-    "cases:case_detail": only(*CASE_READERS, personal=True),
+    "cases:case_list": _with_volunteers(only(*CASE_READERS, personal=True)),
+    "cases:case_detail": _with_volunteers(only(*CASE_READERS, personal=True)),
     "cases:case_move": only(*CASE_ACTORS, write=True),
     "cases:case_create": only(*FILE_OPENERS, write=True, personal=True),
     "cases:inbox": only(Role.DEPT_LIAISON, scope=Scope.DEPARTMENT, personal=True),
+    "cases:case_service": only(*SERVICE_ACTORS, write=True),
+    "cases:certificate": only(*CASE_READERS, personal=True),
+    "cases:certificate_pdf": only(*CASE_READERS, personal=True),
+    "cases:certificate_verify": only(
+        *CASE_READERS,
+        scope=Scope.CITY,
+        personal=True,
+        note="any certificate of the city, found by its serial and code; masked name only",
+    ),
+    "cases:relief_sums": only(*OFFICES, note="sums per year and area, no person"),
+    "cases:proactive": only(*PROACTIVE, personal=True),
+    "cases:volunteer_list": only(*ROSTER_KEEPERS),
+    "cases:volunteer_create": only(*ROSTER_KEEPERS, write=True),
+    "cases:volunteer_edit": only(*ROSTER_KEEPERS, write=True),
 }

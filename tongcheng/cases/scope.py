@@ -5,6 +5,8 @@
 - Hotline operators see the cases of their membership's area (the city: they take every call).
 - Liaisons see the cases dispatched to their member unit (`department_ids`; models.py joins
   them through the case's units). They never see the ledger.
+- Legal-aid volunteers see the cases assigned to them while the person's legal-aid sharing
+  consent is on file (`acts_as_volunteer`; the rule is servicemodels.volunteer_cases_q).
 - Leaders see aggregates only, administrators nothing.
 """
 
@@ -42,3 +44,8 @@ def department_ids(user: User) -> list[int]:
             if m.role == Role.DEPT_LIAISON and m.department_id is not None
         }
     )
+
+
+def acts_as_volunteer(user: User) -> bool:
+    """Whether the user acts as a legal-aid volunteer (they see the cases assigned to them)."""
+    return any(m.role == Role.LEGAL_VOLUNTEER for m in user.active_memberships())

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tongcheng.cases import views
+from tongcheng.cases import officeviews, serviceviews, views
 
 app_name = "cases"
 
@@ -10,4 +10,16 @@ urlpatterns = [
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/move/<slug:move>/", views.case_move, name="case_move"),
     path("new/file/<int:pk>/", views.case_create, name="case_create"),
+    # The services beyond dispatch (serviceviews, officeviews).
+    path("<int:pk>/service/<slug:step>/", serviceviews.case_service, name="case_service"),
+    path("certificates/<int:pk>/", serviceviews.certificate, name="certificate"),
+    path(
+        "certificates/<int:pk>/pdf/", serviceviews.certificate_pdf_download, name="certificate_pdf"
+    ),
+    path("certificates/verify/", serviceviews.certificate_verify, name="certificate_verify"),
+    path("relief/", officeviews.relief_sums, name="relief_sums"),
+    path("proactive/", officeviews.proactive, name="proactive"),
+    path("volunteers/", officeviews.volunteer_list, name="volunteer_list"),
+    path("volunteers/new/", officeviews.volunteer_new, name="volunteer_create"),
+    path("volunteers/<int:pk>/", officeviews.volunteer_edit, name="volunteer_edit"),
 ]

@@ -26,8 +26,9 @@ from tongcheng.cases.actions.intake import CaseInput, case_open
 from tongcheng.cases.errors import CaseChanged, CaseRefused
 from tongcheng.cases.forms import CaseOpenForm
 from tongcheng.cases.identifiers import masked_contact
-from tongcheng.cases.models import Case, Channel, Extension, State
+from tongcheng.cases.models import Case, Channel, Extension, Service, State
 from tongcheng.cases.offers import form_for, offers
+from tongcheng.cases.servicepanel import service_panel
 from tongcheng.cases.workflow import FollowUp, Move
 from tongcheng.org.contributions import may_open
 from tongcheng.org.models import User
@@ -86,6 +87,7 @@ def _detail(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any
         "units": list(case.units.select_related("department").order_by("-is_lead", "pk")),
         "pending": pending,
         "offers": offered,
+        "services": service_panel(user, case, extra.get("failed_service")),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
@@ -156,7 +158,10 @@ def case_create(request: HttpRequest, pk: int) -> HttpResponse:
     """Open a case from a file: the person's community, the officer's intake."""
     user = _user(request)
     person = get_person_for_user(user, pk, write=True)
-    form = CaseOpenForm(request.POST or None)
+    # From a proactive list (未诉先办): the service chosen, the channel said.
+    chosen = Service.objects.filter(code=request.GET.get("service", ""), active=True).first()
+    proactive = request.GET.get("proactive") == "1"
+    form = CaseOpenForm(request.POST or None, initial={"service": chosen} if chosen else None)
     status = 200
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
@@ -166,7 +171,7 @@ def case_create(request: HttpRequest, pk: int) -> HttpResponse:
                 data=CaseInput(
                     service=data["service"], nature=data["nature"], urgency=data["urgency"],
                     interpreter=data["interpreter"], description=data["description"],
-                    channel=Channel.COMMUNITY, person=person,
+                    channel=Channel.PROACTIVE if proactive else Channel.COMMUNITY, person=person,
                 ),
             )  # fmt: skip
         except ValidationError as problem:

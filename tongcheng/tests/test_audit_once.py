@@ -86,6 +86,11 @@ NOT_PERSONAL: dict[str, str] = {
     "notify:open": "marks one's own notification read and redirects",
     "notify:read_all": "POST only: marks one's own notifications read",
     "notify:preferences": "one's own settings (one's own mobile, not a resident's)",
+    "cases:case_service": "POST only: a service step of a case, audited as its case.<step> event",
+    "cases:relief_sums": "sums of relief per year and area, no person",
+    "cases:volunteer_list": "the legal-aid volunteer team: volunteers, not residents",
+    "cases:volunteer_create": "the volunteer form; the save is audited as volunteer.create",
+    "cases:volunteer_edit": "a volunteer's details, not a resident; the save is audited",
 }
 
 # A page that shows two files side by side writes one event per file (each file's own history

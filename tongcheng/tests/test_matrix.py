@@ -45,6 +45,10 @@ AREA_SCOPE: dict[str, frozenset[str]] = {
     "audit_admin": ALL,
 }
 
+# Cases: as areas, except that a legal-aid volunteer sees only the cases assigned to them (with
+# the person's consent on file), and the matrix's cases are assigned to nobody.
+CASE_SCOPE: dict[str, frozenset[str]] = {**AREA_SCOPE, "volunteer": frozenset()}
+
 # Accounts each account manager may read, and may change (it could grant all their roles).
 ACCOUNT_READ: dict[str, frozenset[str]] = {
     "district": frozenset({"own", "sibling"}),
@@ -187,6 +191,52 @@ def own_notification_kwargs(which: str, username: str) -> dict[str, Any]:
     return {"pk": Notification.objects.create(user=user, kind="k", key=f"matrix:{which}").pk}
 
 
+def case_service_kwargs(which: str) -> dict[str, Any]:
+    # The matrix's case is a job-seeking case (an employment service) led by the cast liaison.
+    return case_kwargs(which) | {"step": "employment"}
+
+
+def certification_kwargs(which: str) -> dict[str, Any]:
+    """A certification granted on a case of a file in the target community; its case is
+    dispatched to the cast liaison's unit (人社局), so that the liaison is its unit."""
+    from tongcheng.cases.actions.workflow import case_dispatch
+    from tongcheng.cases.servicemodels import Certification
+    from tongcheng.cases.tests.factories import open_case
+    from tongcheng.org.models import Department
+    from tongcheng.registry.tests.factories import make_person
+
+    admin = User.objects.get(username="city_admin")
+    person = make_person(AREAS[which], name="矩阵测试")
+    case = open_case(admin, person.community, person=person, caller_name="",
+                     service_code="hardship-certification")  # fmt: skip
+    unit = Department.objects.get(code="city-hrss")
+    case_dispatch(actor=admin, case_id=case.pk, expected_version=case.version, lead=unit)
+    certification = Certification.objects.create(
+        case=case, person=person, area_code=person.area_code, department=unit,
+        serial=f"TK2026M{person.pk:07d}", verify_code="ABCDEF",
+        valid_from=date(2026, 1, 1), valid_until=date(2026, 12, 31),
+    )  # fmt: skip
+    return {"pk": certification.pk}
+
+
+def volunteer_kwargs(which: str) -> dict[str, Any]:
+    """A volunteer on the team of the target community's district."""
+    from tongcheng.cases.servicemodels import LegalVolunteer
+    from tongcheng.lib.roles import Role
+
+    district = Area.objects.get(code=AREAS[which]).parent.parent  # type: ignore[union-attr]
+    user = User.objects.create(username=f"matrix.volunteer.{which}")
+    Membership.objects.create(user=user, role=Role.LEGAL_VOLUNTEER, area=district)
+    volunteer = LegalVolunteer.objects.create(
+        user=user,
+        district=district,
+        area_code=district.code,
+        name="矩阵测试",
+        contact="13800000000",
+    )
+    return {"pk": volunteer.pk}
+
+
 def membership_kwargs(which: str) -> dict[str, Any]:
     membership = Membership.objects.get(user__username=ACCOUNTS[which])
     return {"pk": membership.user_id, "membership_pk": membership.pk}
@@ -232,10 +282,14 @@ TARGETS: dict[str, Target] = {
     "api:person_movement_list": (person_kwargs, "area"),
     "api:person_movement_create": (person_kwargs, "area"),
     "api:transfer_decide": (incoming_transfer_kwargs, "area"),
-    "cases:case_detail": (case_kwargs, "area"),
-    "cases:case_move": (case_move_kwargs, "area"),
+    "cases:case_detail": (case_kwargs, "case"),
+    "cases:case_move": (case_move_kwargs, "case"),
     "cases:case_create": (person_kwargs, "area"),
     "notify:open": (own_notification_kwargs, "self"),
+    "cases:case_service": (case_service_kwargs, "case"),
+    "cases:certificate": (certification_kwargs, "case"),
+    "cases:certificate_pdf": (certification_kwargs, "case"),
+    "cases:volunteer_edit": (volunteer_kwargs, "area"),
 }
 # Entries whose URL takes fixed arguments that are not scoped objects.
 FIXED_KWARGS: dict[str, dict[str, str]] = {
@@ -269,7 +323,8 @@ def expected(username: str, name: str, entry: Access, which: str | None) -> str:
         if entry.write and which not in ACCOUNT_WRITE.get(username, frozenset()):
             return "403"
         return "ok"
-    return "ok" if which in AREA_SCOPE[username] else "404"
+    scope = CASE_SCOPE if kind == "case" else AREA_SCOPE
+    return "ok" if which in scope[username] else "404"
 
 
 def observed(status: int) -> str:
