@@ -13,6 +13,7 @@ from django.conf import settings
 from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tongcheng.cases.actions.demo import CASE_COUNT, cases_seed
+from tongcheng.cases.actions.servicedemo import services_seed
 from tongcheng.org.models import User
 
 
@@ -29,9 +30,13 @@ class Command(BaseCommand):
             raise CommandError("Run seed_demo first: the demo cases are made by its accounts.")
         started = time.monotonic()
         created = cases_seed(count=count)
+        # Certifications, waivers, relief, the volunteer teams, legal aid, employment.
+        services = services_seed()
         if options["verbosity"] < 1:
             return
         if created is None:
             self.stdout.write("Demo cases: already there, nothing to do.")
         else:
             self.stdout.write(f"Demo cases: {created} in {time.monotonic() - started:.1f} s.")
+        if services:
+            self.stdout.write("Demo services: certifications, waivers, relief, legal aid, jobs.")
