@@ -338,3 +338,6 @@ DIGEST_AT = os.environ.get("DIGEST_AT", "08:00")
 SMS_GATEWAY_URL = os.environ.get("SMS_GATEWAY_URL", "")
 SMS_GATEWAY_TOKEN = os.environ.get("SMS_GATEWAY_TOKEN", "")
 SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", "5"))
+# The public progress page (hotline/tracking.py): look-ups per client address in a sliding window.
+TRACK_LIMIT = int(os.environ.get("TRACK_LIMIT", "10"))
+TRACK_WINDOW_MINUTES = int(os.environ.get("TRACK_WINDOW_MINUTES", "15"))

@@ -20,6 +20,7 @@ urlpatterns = [
     path("notifications/", include("tongcheng.notify.urls")),
     path("registry/", include("tongcheng.registry.urls")),
     path("cases/", include("tongcheng.cases.urls")),
+    path("hotline/", include("tongcheng.hotline.urls")),
     path("api/v1/", api.urls),
 ]
 

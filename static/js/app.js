@@ -23,6 +23,22 @@
     }
   });
 
+  // <button data-tc-fill="<input id>" data-tc-value="…">: put the value in that input (the
+  // console's "use this file" fills the intake's hidden file field) and say so on the button.
+  document.addEventListener("click", function (event) {
+    var target = event.target;
+    var button = target instanceof Element ? target.closest("[data-tc-fill]") : null;
+    if (!button) {
+      return;
+    }
+    var input = document.getElementById(button.getAttribute("data-tc-fill"));
+    if (input) {
+      input.value = button.getAttribute("data-tc-value");
+      button.classList.replace("btn-outline-secondary", "btn-success");
+      button.setAttribute("aria-pressed", "true");
+    }
+  });
+
   // <button data-print>: print the page (the printable visit list).
   document.addEventListener("click", function (event) {
     var target = event.target;

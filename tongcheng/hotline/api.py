@@ -29,7 +29,7 @@ from tongcheng.hotline.models import Call, Platform
 from tongcheng.hotline.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureRefused, check
 from tongcheng.lib.phone import PhoneError
 from tongcheng.lib.textnorm import text_problem
-from tongcheng.org.apierrors import ApiError, error_body
+from tongcheng.org.apierrors import declared, error_body
 from tongcheng.org.models import Area
 
 router = Router(tags=["hotline"])
@@ -150,8 +150,7 @@ def _as_errors(problems: dict[str, Any]) -> list[dict[str, str]]:
     "/hotline/platforms/{code}/events",
     auth=None,
     url_name="hotline_platform_event",
-    response={200: EventOut, 400: ApiError, 401: ApiError, 404: ApiError, 413: ApiError,
-              503: ApiError},
+    response=declared({200: EventOut}, 404),
     summary="Take a ticket or a call event from the public phone platform",
     openapi_extra={
         "requestBody": {

@@ -7,6 +7,8 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_noop
 
+from tongcheng.lib.phone import PhoneError, normalize_phone
+
 # Django 6.1's blank choice of a select. Django's own Chinese catalogue has no entry for it
 # yet, so ours carries it; this mark keeps makemessages from dropping it as obsolete.
 BLANK_CHOICE_LABEL = gettext_noop("- Select an option -")
@@ -32,3 +34,16 @@ class BootstrapMixin:
                 # A native date picker takes only ISO values; the localized zh-hans format
                 # (2014/03/05) would show an empty field and lose the value on save.
                 widget.format = "%Y-%m-%d"
+
+
+class PhoneField(forms.CharField):
+    """A phone number, normalised (lib.phone); empty stays empty when the field is optional."""
+
+    def clean(self, value: Any) -> str:
+        raw: str = super().clean(value)
+        if not raw.strip():
+            return ""
+        try:
+            return normalize_phone(raw)
+        except PhoneError as exc:
+            raise forms.ValidationError(exc.message) from exc

@@ -7,8 +7,7 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tongcheng.lib.forms import BootstrapMixin
-from tongcheng.lib.phone import PhoneError, normalize_phone
+from tongcheng.lib.forms import BootstrapMixin, PhoneField
 from tongcheng.notify.kinds import all_kinds
 from tongcheng.notify.models import Preference
 from tongcheng.notify.services import wants_email
@@ -21,7 +20,7 @@ class PreferenceForm(BootstrapMixin, forms.Form):
         label=_("A daily digest by email of what waits for me (working days, in the morning)"),
         required=False,
     )
-    mobile = forms.CharField(
+    mobile = PhoneField(
         label=_("Mobile for urgent text messages"),
         help_text=_("Leave empty to receive no text messages."),
         required=False,
@@ -42,15 +41,6 @@ class PreferenceForm(BootstrapMixin, forms.Form):
 
     def email_fields(self) -> list[forms.BoundField]:
         return [self[name] for name in self.fields if name.startswith(PREFIX)]
-
-    def clean_mobile(self) -> str:
-        raw: str = self.cleaned_data["mobile"]
-        if not raw.strip():
-            return ""
-        try:
-            return normalize_phone(raw)
-        except PhoneError as exc:
-            raise forms.ValidationError(exc.message) from exc
 
     def email_choices(self) -> dict[str, bool]:
         return {

@@ -81,6 +81,14 @@ NOT_PERSONAL: dict[str, str] = {
     "api:person_movement_create": "a write (POST), audited as its movement",
     "api:transfer_decide": "a write (POST), audited as its decision",
     "cases:case_move": "POST only: a move of a case, audited as its case.<move> event",
+    "api:hotline_platform_event": "POST only: the platform's signed tickets and call events",
+    "hotline:track": "the public look-up form (GET); each look-up (POST) is audited",
+    "hotline:call_list": "the calls ringing now: masked numbers and times, no file",
+    "hotline:community_options": "names of communities (reference data)",
+    "hotline:intake": "POST only: opens a case, audited as case.create",
+    "hotline:article_list": "the knowledge base: policy answers, nothing personal",
+    "hotline:article_create": "the knowledge-base form; the save is audited",
+    "hotline:article_edit": "a knowledge-base entry; the save is audited",
     "notify:list": "one's own notifications: case numbers, services and units, nothing personal",
     "notify:bell": "a count of one's own unread notifications",
     "notify:open": "marks one's own notification read and redirects",
@@ -110,7 +118,7 @@ GET_VARIANTS: dict[str, list[dict[str, str]]] = {
 # its unit's inbox, and the matrix's cases are dispatched to its unit.
 OPENERS = (
     "community_a", "district", "city_admin", "audit_admin", "security_admin", "sys_admin",
-    "liaison",
+    "liaison", "hotline",
 )  # fmt: skip
 
 

@@ -237,6 +237,13 @@ def volunteer_kwargs(which: str) -> dict[str, Any]:
     return {"pk": volunteer.pk}
 
 
+def article_kwargs(which: str) -> dict[str, Any]:
+    """A knowledge-base entry: city-wide reference, the same for every target."""
+    from tongcheng.hotline.models import Article
+
+    return {"pk": Article.objects.create(title="矩阵", question="问", answer="答").pk}
+
+
 def membership_kwargs(which: str) -> dict[str, Any]:
     membership = Membership.objects.get(user__username=ACCOUNTS[which])
     return {"pk": membership.user_id, "membership_pk": membership.pk}
@@ -244,7 +251,7 @@ def membership_kwargs(which: str) -> dict[str, Any]:
 
 # URL name → (kwargs for a target, which scope table decides 404 for it). A "self" target is an
 # object of one account: its kwargs function also takes the requesting username, and only
-# "own" (the account's own object) is found.
+# "own" (the account's own object) is found. A "global" target is city-wide reference data.
 Target = tuple[Callable[..., dict[str, Any]], str]
 TARGETS: dict[str, Target] = {
     "org:area_detail": (area_kwargs, "area"),
@@ -286,6 +293,7 @@ TARGETS: dict[str, Target] = {
     "cases:case_move": (case_move_kwargs, "case"),
     "cases:case_create": (person_kwargs, "area"),
     "notify:open": (own_notification_kwargs, "self"),
+    "hotline:article_edit": (article_kwargs, "global"),
     "cases:case_service": (case_service_kwargs, "case"),
     "cases:certificate": (certification_kwargs, "case"),
     "cases:certificate_pdf": (certification_kwargs, "case"),
@@ -316,6 +324,8 @@ def expected(username: str, name: str, entry: Access, which: str | None) -> str:
     kind = TARGETS[name][1]
     if kind == "self":
         return "ok" if which == "own" else "404"
+    if kind == "global":  # city-wide reference data: the role decides, not the target
+        return "ok"
     if kind == "account":
         readable = which in ACCOUNT_READ.get(username, frozenset())
         if not readable:

@@ -1,0 +1,135 @@
+"""Reads of the console: the screen pop of a number, the calls ringing, the follow-up calls due,
+the knowledge base, a case's public progress."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, time, timedelta
+
+from django.db.models import Q, QuerySet
+from django.utils import timezone
+
+from tongcheng.cases.models import Case, State
+from tongcheng.cases.scope import case_prefixes
+from tongcheng.hotline.models import Article, Call
+from tongcheng.lib.areacodes import subtree_q
+from tongcheng.lib.masking import mask_name
+from tongcheng.org.models import Area, User
+from tongcheng.registry.identifiers import phone_hash
+from tongcheng.registry.models import Person
+
+POP_LIMIT = 10
+RINGING_WITHIN = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class PoppedFile:
+    """A file whose phone is the caller's: enough to link the case, nothing more."""
+
+    pk: int
+    name: str  # masked
+    community: str
+    area_code: str
+
+
+@dataclass(frozen=True)
+class Pop:
+    files: list[PoppedFile]
+    cases: list[Case]
+
+
+def screen_pop(user: User, number: str) -> Pop:
+    """The files and earlier cases of a (normalised) number, in the operator's scope."""
+    hashed = phone_hash(number)
+    scope = subtree_q(case_prefixes(user))
+    people = (
+        Person.objects.filter(scope, phone_hash=hashed)
+        .select_related("community")
+        .only("pk", "name", "area_code", "community__name")[:POP_LIMIT]
+    )
+    files = [PoppedFile(p.pk, mask_name(p.name), p.community.name, p.area_code) for p in people]
+    earlier = (
+        Case.objects.visible_to(user)
+        .filter(Q(caller_phone_hash=hashed) | Q(person__phone_hash=hashed))
+        .select_related("service", "community")
+        .order_by("-received_at")[:POP_LIMIT]
+    )
+    return Pop(files, list(earlier))
+
+
+def popped_file(user: User, pk: int, number: str) -> Person | None:
+    """The file `pk` if its phone is `number` and it lies in the operator's scope."""
+    if not number:
+        return None
+    scope = subtree_q(case_prefixes(user))
+    found = Person.objects.filter(scope, pk=pk, phone_hash=phone_hash(number))
+    return found.select_related("community").first()
+
+
+def ringing(now: datetime | None = None) -> QuerySet[Call]:
+    """The platform's calls of the last minutes still ringing or answered (newest first)."""
+    since = (now or timezone.now()) - RINGING_WITHIN
+    return Call.objects.filter(
+        state__in=[Call.State.RINGING, Call.State.ANSWERED], started_at__gte=since
+    ).order_by("-started_at")[:5]
+
+
+def follow_ups_due(user: User, *, today_only: bool = True) -> QuerySet[Case]:
+    """Replied cases in the user's scope waiting for their follow-up call (by deadline)."""
+    due = Case.objects.visible_to(user).filter(state=State.REPLIED)
+    if today_only:
+        tomorrow = timezone.localdate() + timedelta(days=1)
+        midnight = datetime.combine(tomorrow, time.min, tzinfo=timezone.get_current_timezone())
+        due = due.filter(follow_up_due__lt=midnight)
+    return due.select_related("service", "community", "lead_department").order_by(
+        "follow_up_due", "pk"
+    )
+
+
+def articles(query: str = "", service_id: int | None = None) -> QuerySet[Article]:
+    """Knowledge-base entries in use, matching words of the question, answer or keywords."""
+    found = Article.objects.in_use().select_related("service")
+    for word in query.split()[:5]:
+        found = found.filter(
+            Q(title__icontains=word)
+            | Q(question__icontains=word)
+            | Q(answer__icontains=word)
+            | Q(keywords__icontains=word)
+            | Q(service__name__icontains=word)
+        )
+    if service_id is not None:
+        found = found.filter(service_id=service_id)
+    return found
+
+
+def communities_named(user: User, text: str) -> QuerySet[Area]:
+    """Communities in the user's scope whose name holds `text` (the intake's suggestions)."""
+    words = text.strip()
+    if not words:
+        return Area.objects.none()
+    return (
+        Area.objects.filter(level=Area.Level.COMMUNITY)
+        .filter(subtree_q(case_prefixes(user), "code"))
+        .filter(Q(name__contains=words) | Q(code=words))
+        .select_related("parent")
+        .order_by("code")[:20]
+    )
+
+
+def case_for_tracking(number: str, last4: str) -> Case | None:
+    """The case with this number whose contact phone ends in `last4` (else None): the public
+    progress page's one look-up, which tells a wrong number from a wrong phone to nobody."""
+    serial = int(number[8:])
+    case = (
+        Case.objects.filter(pk=serial)
+        .select_related("person", "service")
+        .only("pk", "received_at", "state", "due_at", "due_provisional", "caller_phone_last4",
+              "person__phone_last4", "service__name", "closed_at", "closure")
+        .first()
+    )  # fmt: skip
+    if case is None or case.number != number:
+        return None
+    phone_last4 = case.person.phone_last4 if case.person is not None else case.caller_phone_last4
+    if not phone_last4 or phone_last4 != last4:
+        return None
+    return case

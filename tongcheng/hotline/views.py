@@ -1,0 +1,230 @@
+"""The hotline's pages: the operator console (screen pop, knowledge base, intake, today's
+follow-up calls), the follow-up queue, the knowledge base, and the public progress page.
+
+Long because: the console is one desktop screen with several parts, each a small view here (the
+page, its htmx partials, the intake's POST), next to the pages it links to.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from django.contrib import messages
+from django.core.exceptions import ValidationError
+from django.core.paginator import Paginator
+from django.db import transaction
+from django.http import Http404, HttpRequest, HttpResponse
+from django.shortcuts import redirect, render
+from django.utils import timezone
+from django.utils.translation import gettext as _
+from django.views.decorators.http import require_POST
+
+from tongcheng.audit.services import audit_record
+from tongcheng.cases.actions.intake import CaseInput, case_open
+from tongcheng.cases.actions.workflow import case_close_direct
+from tongcheng.cases.errors import CaseRefused
+from tongcheng.cases.models import Case, Channel
+from tongcheng.cases.routing import default_department
+from tongcheng.hotline.actions.articles import article_save
+from tongcheng.hotline.forms import ArticleForm, ArticleSearchForm, IntakeForm, TrackForm
+from tongcheng.hotline.identifiers import call_phone, masked_call_phone
+from tongcheng.hotline.models import Article, Call
+from tongcheng.hotline.selectors import (
+    articles,
+    case_for_tracking,
+    communities_named,
+    follow_ups_due,
+    popped_file,
+    ringing,
+    screen_pop,
+)
+from tongcheng.hotline.tracking import track_is_throttled
+from tongcheng.lib.paging import page_number
+from tongcheng.lib.phone import PhoneError, normalize_phone
+from tongcheng.org.access import NotInScope
+from tongcheng.org.contributions import may_open
+from tongcheng.org.models import User
+from tongcheng.registry.access import get_person_for_user
+from tongcheng.registry.models import Person
+
+FOLLOW_UPS_PER_PAGE = 25
+
+
+def _user(request: HttpRequest) -> User:
+    user = request.user
+    assert isinstance(user, User)
+    return user
+
+
+def _number(request: HttpRequest) -> tuple[str, Call | None]:
+    """The caller's number: of the call chosen (?call=), else typed (?phone=)."""
+    call_id = request.GET.get("call", "")
+    if call_id.isdigit():
+        call = Call.objects.filter(pk=int(call_id)).first()
+        if call is not None:
+            return call_phone(call.phone_enc), call
+    try:
+        return normalize_phone(request.GET.get("phone", "")), None
+    except PhoneError:
+        return "", None
+
+
+def console(request: HttpRequest) -> HttpResponse:
+    """The operator's one screen; its read of the caller's files is audited once."""
+    user = _user(request)
+    number, call = _number(request)
+    pop = screen_pop(user, number) if number else None
+    due = list(follow_ups_due(user)[:10])
+    audit_record(
+        actor=request, action="hotline.console", object_type="call",
+        object_id=call.pk if call else "",
+        detail={"looked_up": bool(number), "ids": [f.pk for f in pop.files] if pop else [],
+                "cases": [c.pk for c in pop.cases] if pop else [], "follow_ups": len(due)},
+    )  # fmt: skip
+    initial = {"caller_phone": number, "call": call.pk if call else None}
+    form = IntakeForm(initial=initial)
+    context = {
+        "form": form, "pop": pop, "number": number, "call": call, "due": due,
+        "calls": [(c, masked_call_phone(c.phone_enc)) for c in ringing()],
+        "search": ArticleSearchForm(), "found": articles()[:8],
+    }  # fmt: skip
+    return render(request, "hotline/console.html", context)
+
+
+def call_list(request: HttpRequest) -> HttpResponse:
+    """The calls ringing now (the console polls it): numbers masked."""
+    calls = [(c, masked_call_phone(c.phone_enc)) for c in ringing()]
+    return render(request, "hotline/console.html#calls", {"calls": calls})
+
+
+def community_options(request: HttpRequest) -> HttpResponse:
+    found = communities_named(_user(request), request.GET.get("community", ""))
+    return render(request, "hotline/console.html#communities", {"communities": found})
+
+
+@require_POST
+def intake(request: HttpRequest) -> HttpResponse:
+    """Open the call's case: for the file chosen, or for the caller; dispatched or closed now."""
+    user = _user(request)
+    form = IntakeForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("The case was not opened: see the fields marked."))
+        return render(request, "hotline/intake_errors.html", {"form": form}, status=400)
+    data = form.cleaned_data
+    person = get_person_for_call(user, data["person"], data["caller_phone"])
+    try:
+        case = _open(user, data, person)
+    except ValidationError as problem:
+        messages.error(request, "；".join(problem.messages))
+        return render(request, "hotline/intake_errors.html", {"form": form}, status=400)
+    except CaseRefused as refused:
+        messages.error(request, refused.message)
+        return render(request, "hotline/intake_errors.html", {"form": form}, status=400)
+    if data.get("call"):
+        Call.objects.filter(pk=data["call"], case__isnull=True).update(case=case, operator=user)
+    messages.success(request, _("The case is opened: %(number)s.") % {"number": case.number})
+    return redirect("cases:case_detail", pk=case.pk)
+
+
+def get_person_for_call(user: User, pk: int | None, number: str) -> Person | None:
+    """The file the screen pop offered: a file of the caller's number in the operator's scope
+    (an officer with a record scope may choose any file of theirs)."""
+    if pk is None:
+        return None
+    if user.record_scope_prefixes():
+        return get_person_for_user(user, pk, write=True)
+    found = popped_file(user, pk, number)
+    if found is None:
+        raise NotInScope("person", pk)
+    return found
+
+
+@transaction.atomic
+def _open(user: User, data: dict[str, Any], person: Person | None) -> Case:
+    community = person.community if person is not None else data["community"]
+    service = data["service"]
+    then = data["then"]
+    lead = None
+    if then == IntakeForm.Then.DISPATCH:
+        lead = default_department(service, community.code)
+    case = case_open(
+        actor=user,
+        data=CaseInput(
+            service=service, nature=data["nature"], urgency=data["urgency"],
+            interpreter=data["interpreter"], description=data["description"],
+            channel=Channel.HOTLINE, person=person, community=community,
+            caller_name="" if person else data["caller_name"],
+            caller_phone="" if person else data["caller_phone"],
+            lead=lead,
+        ),
+    )  # fmt: skip
+    if then == IntakeForm.Then.DIRECT:
+        case = case_close_direct(
+            actor=user, case_id=case.pk, expected_version=case.version,
+            answer=str(data["answer"]),
+        )  # fmt: skip
+    return case
+
+
+def follow_up_queue(request: HttpRequest) -> HttpResponse:
+    """Every replied case waiting for its call, by deadline (today's first)."""
+    user = _user(request)
+    page = Paginator(follow_ups_due(user, today_only=False), FOLLOW_UPS_PER_PAGE).get_page(
+        page_number(request.GET.get("page"))
+    )
+    audit_record(
+        actor=request, action="hotline.follow_up_queue", object_type="case",
+        detail={"ids": [case.pk for case in page.object_list]},
+    )  # fmt: skip
+    return render(request, "hotline/follow_up_queue.html", {"page": page, "now": timezone.now()})
+
+
+def article_list(request: HttpRequest) -> HttpResponse:
+    """The knowledge base, searchable; the console loads its results here too (htmx)."""
+    search = ArticleSearchForm(request.GET)
+    query, service = "", None
+    if search.is_valid():
+        query = search.cleaned_data["q"] or ""
+        service = search.cleaned_data["service"]
+    found = articles(query, service.pk if service else None)
+    if request.headers.get("HX-Request"):
+        return render(request, "hotline/article_list.html#results", {"found": found[:8]})
+    page = Paginator(found, 20).get_page(page_number(request.GET.get("page")))
+    may_edit = may_open(_user(request), "hotline:article_create")
+    context = {"search": search, "page": page, "may_edit": may_edit}
+    return render(request, "hotline/article_list.html", context)
+
+
+def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
+    """The city office keeps the knowledge base."""
+    article = Article.objects.filter(pk=pk).first() if pk is not None else None
+    if pk is not None and article is None:
+        raise Http404
+    form = ArticleForm(request.POST or None, instance=article)
+    if request.method == "POST" and form.is_valid():
+        saved = article_save(actor=_user(request), form=form)
+        messages.success(request, _("The entry “%(title)s” was saved.") % {"title": saved.title})
+        return redirect("hotline:article_list")
+    status = 400 if form.errors else 200
+    context = {"form": form, "article": article}
+    return render(request, "hotline/article_edit.html", context, status=status)
+
+
+def track(request: HttpRequest) -> HttpResponse:
+    """办理进度查询: anyone with a case number and the phone's last 4 digits sees its state and
+    next deadline, nothing personal; every look-up is audited and limited per address."""
+    form = TrackForm(request.POST or None)
+    if request.method != "POST":
+        return render(request, "hotline/track.html", {"form": form})
+    if track_is_throttled():
+        limited = {"form": form, "limited": True}
+        return render(request, "hotline/track.html", limited, status=429)
+    case = case_for_tracking(**form.cleaned_data) if form.is_valid() else None
+    audit_record(
+        actor=request, action="hotline.track", object_type="case",
+        object_id=case.pk if case else "", area_code=case.area_code if case else "",
+        detail={"found": case is not None, "well_formed": form.is_valid()},
+    )  # fmt: skip
+    status = 200 if case is not None or not form.is_valid() else 404
+    context = {"form": form, "case": case, "looked_up": form.is_valid()}
+    return render(request, "hotline/track.html", context, status=400 if form.errors else status)
