@@ -21,6 +21,7 @@ from tongcheng.cases.actions.steps import now, refresh_deadlines
 from tongcheng.cases.actions.workflow import case_dispatch
 from tongcheng.cases.errors import CaseRefused
 from tongcheng.cases.identifiers import caller_columns
+from tongcheng.cases.kpi.counting import kpi_count_open
 from tongcheng.cases.models import Case, CaseEvent, Channel, Nature, Service, State, Urgency
 from tongcheng.org.models import Area, Department, User
 from tongcheng.org.workcalendar import current_calendar
@@ -92,6 +93,7 @@ def case_open(*, actor: User | None, data: CaseInput) -> Case:
     refresh_deadlines(case, current_calendar())
     case.save()
     CaseEvent.objects.create(case=case, actor=actor, action="open", to_state=case.state)
+    kpi_count_open(case)
     audit_record(
         actor=actor,
         action="case.create",

@@ -4,8 +4,8 @@
 (SELECT … FOR UPDATE; SQLite serialises writers anyway), compares the version the user saw and
 asks the state machine whether the move is allowed now. Two people acting at once: the second
 waits for the lock, then finds the version moved on and is told (CaseChanged). `record_step`
-bumps the version, saves the changed fields and writes the CaseEvent, the audit event and the
-step's notifications (cases/notices.py).
+bumps the version, saves the changed fields and writes the CaseEvent, the KPI counters, the
+audit event and the step's notifications (cases/notices.py).
 """
 
 from __future__ import annotations
@@ -19,6 +19,7 @@ from django.utils.translation import gettext as _
 from tongcheng.audit.services import audit_record
 from tongcheng.cases.deadlines import Due, due, limits_for
 from tongcheng.cases.errors import CaseChanged, CaseRefused
+from tongcheng.cases.kpi.counting import kpi_count_step
 from tongcheng.cases.models import Case, CaseEvent, CaseUnit, State
 from tongcheng.cases.notices import announce
 from tongcheng.cases.signals import case_stepped
@@ -78,6 +79,7 @@ def record_step(
         reason=reason,
         text=text,
     )
+    kpi_count_step(case, from_state)
     audit_record(
         actor=actor,
         action=f"case.{move}",
