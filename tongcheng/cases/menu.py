@@ -11,4 +11,5 @@ MENU = [
     MenuEntry("cases:relief_sums", _("Relief sums"), 32),
     MenuEntry("cases:volunteer_list", _("Legal-aid volunteers"), 33),
     MenuEntry("cases:certificate_verify", _("Check a certificate"), 34),
+    MenuEntry("cases:kpi", _("Case KPIs"), 35),
 ]

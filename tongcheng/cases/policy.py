@@ -41,6 +41,18 @@ def _with_volunteers(entry: Access) -> Access:
     return Access({**entry.roles, Role.LEGAL_VOLUNTEER: Scope.SELF}, personal=entry.personal)
 
 
+# The KPIs (aggregates only): the offices, inspectors and leaders of a district or the city;
+# a liaison its own unit's figures (never the other units' ranking).
+KPI_READERS = Access(
+    {
+        Role.CITY_ADMIN: Scope.AGGREGATE,
+        Role.DISTRICT_OFFICE: Scope.AGGREGATE,
+        Role.INSPECTOR: Scope.AGGREGATE,
+        Role.LEADER: Scope.AGGREGATE,
+        Role.DEPT_LIAISON: Scope.DEPARTMENT,
+    }
+)
+
 POLICY: PolicyEntries = {
     "cases:case_list": _with_volunteers(only(*CASE_READERS, personal=True)),
     "cases:case_detail": _with_volunteers(only(*CASE_READERS, personal=True)),
@@ -61,4 +73,6 @@ POLICY: PolicyEntries = {
     "cases:volunteer_list": only(*ROSTER_KEEPERS),
     "cases:volunteer_create": only(*ROSTER_KEEPERS, write=True),
     "cases:volunteer_edit": only(*ROSTER_KEEPERS, write=True),
+
+    "cases:kpi": KPI_READERS,
 }

@@ -1,12 +1,14 @@
 from django.urls import path
 
 from tongcheng.cases import officeviews, serviceviews, views
+from tongcheng.cases.kpi import views as kpi_views
 
 app_name = "cases"
 
 urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("inbox/", views.inbox, name="inbox"),
+    path("kpi/", kpi_views.kpi, name="kpi"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/move/<slug:move>/", views.case_move, name="case_move"),
     path("new/file/<int:pk>/", views.case_create, name="case_create"),

@@ -99,6 +99,7 @@ NOT_PERSONAL: dict[str, str] = {
     "cases:volunteer_list": "the legal-aid volunteer team: volunteers, not residents",
     "cases:volunteer_create": "the volunteer form; the save is audited as volunteer.create",
     "cases:volunteer_edit": "a volunteer's details, not a resident; the save is audited",
+    "cases:kpi": "sums of the KPI summary per unit, district, service and month; no case",
 }
 
 # A page that shows two files side by side writes one event per file (each file's own history
