@@ -87,7 +87,8 @@ class Row:
     label: str | Promise
     counts: Counter[str]
     shown: dict[str, str] = field(default_factory=dict)  # count or rate key → text
-    cells: list[str] = field(default_factory=list)  # shown, in the order of the table's columns
+    # (column title, shown) in the order of the table's columns (titles label a phone's cards)
+    cells: list[tuple[str | Promise, str]] = field(default_factory=list)
     values: dict[str, float | None] = field(default_factory=dict)  # rates, for charts and rank
     rank: int | None = None
 
@@ -105,9 +106,8 @@ class Table:
         return [*self.counts, *rates, ("handling", _("Average handling, working days"))]
 
     def fill(self) -> None:
-        keys = [key for key, _title in self.columns]
         for row in self.rows:
-            row.cells = [row.shown[key] for key in keys]
+            row.cells = [(title, row.shown[key]) for key, title in self.columns]
 
 
 @dataclass
