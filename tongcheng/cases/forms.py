@@ -13,7 +13,15 @@ from typing import Any
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
-from tongcheng.cases.models import Case, Language, Nature, ReturnReason, Service, Urgency
+from tongcheng.cases.models import (
+    LIMIT_PATTERN,
+    Case,
+    Language,
+    Nature,
+    ReturnReason,
+    Service,
+    Urgency,
+)
 from tongcheng.cases.routing import departments_for
 from tongcheng.cases.workflow import FollowUp
 from tongcheng.lib.forms import BootstrapMixin
@@ -123,3 +131,33 @@ class SuperviseForm(MoveForm):
 
 class DirectForm(MoveForm):
     answer = RuledText(label=_("Answer given during the call"))
+
+
+class RevealForm(BootstrapMixin, forms.Form):
+    reason = RuledText(
+        label=_("Why you need the full number (e.g. to call the person back about this case)"),
+        max_length=LINE_LIMIT,
+    )
+
+
+class TimeLimitForm(BootstrapMixin, forms.Form):
+    """One row of time limits: "<n>h" working hours or "<n>d" working days."""
+
+    nature = forms.ChoiceField(label=_("Nature"), choices=Nature.choices)
+    urgency = forms.ChoiceField(label=_("Urgency"), choices=Urgency.choices)
+    service = forms.ModelChoiceField(
+        label=_("Service (empty: every service of this nature)"),
+        queryset=Service.objects.filter(active=True),
+        required=False,
+    )
+    dispatch = forms.RegexField(label=_("Dispatch within"), regex=LIMIT_PATTERN, max_length=5)
+    sign = forms.RegexField(label=_("Sign within"), regex=LIMIT_PATTERN, max_length=5)
+    handle = forms.RegexField(label=_("Handle within"), regex=LIMIT_PATTERN, max_length=5)
+    follow_up = forms.RegexField(label=_("Follow up within"), regex=LIMIT_PATTERN, max_length=5)
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        message = _("Write a number followed by h (working hours) or d (working days), e.g. 3d.")
+        for name in ("dispatch", "sign", "handle", "follow_up"):
+            self.fields[name].error_messages["invalid"] = message
+            self.fields[name].help_text = _("e.g. 2h or 3d")

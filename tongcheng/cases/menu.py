@@ -12,4 +12,5 @@ MENU = [
     MenuEntry("cases:volunteer_list", _("Legal-aid volunteers"), 33),
     MenuEntry("cases:certificate_verify", _("Check a certificate"), 34),
     MenuEntry("cases:kpi", _("Case KPIs"), 35),
+    MenuEntry("cases:time_limits", _("Time limits"), 36),
 ]

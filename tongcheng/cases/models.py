@@ -23,7 +23,6 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongcheng.cases import scope
-
 from tongcheng.cases.kpimodels import CaseKpi  # noqa: F401 (the KPI summary's model, for Django)
 
 # Importing it registers the services' models (certifications, waivers, relief, legal aid …).
@@ -242,6 +241,9 @@ class Case(models.Model):
     caller_phone_enc = models.TextField(blank=True, editable=False)
     caller_phone_hash = models.CharField(max_length=64, blank=True, editable=False)
     caller_phone_last4 = models.CharField(max_length=4, blank=True, editable=False)
+    # A caller without a file agreed to be told by text message (a file's own consent is the
+    # ledger's CONTACT_BY_PHONE consent): the receipt and the reply note (cases/notices.py).
+    text_consent = models.BooleanField(_("agrees to be told by text message"), default=False)
 
     community = models.ForeignKey(Area, models.PROTECT, related_name="+")
     area_code = models.CharField(max_length=12, editable=False)

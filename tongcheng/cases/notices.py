@@ -14,6 +14,9 @@ never the resident's name or words.
 - a reopening, a 催办, supervision: the lead unit's liaisons;
 - a reply (a follow-up call is due): whoever opened the case, else the hotline operators of
   its area;
+- the person the case serves, by text message, only with their consent (the file's
+  CONTACT_BY_PHONE consent, or the caller's at intake): a receipt with the case number when the
+  case is opened, a note when it is replied;
 - from the sweep: due within one working day and overdue, to whoever the running deadline is
   for (the dispatching office while it waits for dispatch, the units while they sign and
   handle, the follow-up while it waits for the call).
@@ -30,13 +33,15 @@ from django.utils import timezone, translation
 from django.utils.translation import gettext
 from django.utils.translation import gettext_lazy as _
 
+from tongcheng.cases.identifiers import contact
 from tongcheng.cases.models import Case, CaseUnit, State
 from tongcheng.cases.workflow import Move
 from tongcheng.lib.areacodes import ancestor_codes
 from tongcheng.lib.roles import Role
 from tongcheng.notify.kinds import Kind
-from tongcheng.notify.services import notify, urgent_text_to_users
+from tongcheng.notify.services import notify, text_message_queue, urgent_text_to_users
 from tongcheng.org.models import Area, Department, Membership
+from tongcheng.registry.models import Consent
 
 KINDS = {
     "case.dispatched": Kind(
@@ -158,6 +163,7 @@ def announce(case: Case, move: Move | str, *, department: Department | None = No
         _tell(case, "case.reopened", liaisons_of(_lead_unit(case)), version)
     elif move == Move.REPLY and case.state == State.REPLIED:
         _tell(case, "case.follow_up_due", follow_up_callers(case), version)
+        caller_text(case, f"reply:{version}")
 
 
 def _dispatched(case: Case, version: str) -> None:
@@ -174,6 +180,42 @@ def _dispatched(case: Case, version: str) -> None:
             urgent_text_to_users(
                 users=users, key=f"case:{case.pk}:{version}:d{department_id}", text=text
             )
+
+
+# The texts to a caller who agreed to be told by text message: the case number, what happens
+# next and where to look, never the request's words.
+CALLER_TEXTS = {
+    "receipt": _(
+        "Tongcheng service line: your request was received, case number %(number)s. Check its "
+        "progress at %(site)s/hotline/track/ with this number and the last 4 digits of your phone."
+    ),
+    "reply": _(
+        "Tongcheng service line: case %(number)s was answered. We will call you to ask whether "
+        "you are satisfied."
+    ),
+}
+
+
+def agrees_to_texts(case: Case) -> bool:
+    """A file's open CONTACT_BY_PHONE consent, or a caller's consent at intake."""
+    if case.person_id is None:
+        return case.text_consent
+    return Consent.objects.filter(
+        person_id=case.person_id, kind=Consent.Kind.CONTACT_BY_PHONE, withdrawn_on__isnull=True
+    ).exists()
+
+
+def caller_text(case: Case, event: str) -> None:
+    """Text the person the case serves (receipt, reply), once per event, if they agreed."""
+    if not agrees_to_texts(case):
+        return
+    phone = contact(case)[1]
+    if not phone:
+        return
+    with translation.override(settings.LANGUAGE_CODE):
+        words = str(CALLER_TEXTS[event.split(":")[0]])
+        text = words % {"number": case.number, "site": settings.SITE_URL.rstrip("/")}
+    text_message_queue(key=f"case:{case.pk}:caller:{event}", to=phone, text=text)
 
 
 def deadline_notice(case: Case, kind: str, due_at: datetime) -> None:

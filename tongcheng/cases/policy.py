@@ -73,6 +73,12 @@ POLICY: PolicyEntries = {
     "cases:volunteer_list": only(*ROSTER_KEEPERS),
     "cases:volunteer_create": only(*ROSTER_KEEPERS, write=True),
     "cases:volunteer_edit": only(*ROSTER_KEEPERS, write=True),
-
     "cases:kpi": KPI_READERS,
+    # The contact's full phone, to call them: once per stated reason, limited per day.
+    "cases:case_reveal": only(*CASE_ACTORS, write=True, personal=True),
+    # 批量签收: a liaison signs several cases of the inbox at once.
+    "cases:inbox_sign": only(Role.DEPT_LIAISON, scope=Scope.DEPARTMENT, write=True),
+    # The time limits: city-wide, kept by the city office (read by the offices).
+    "cases:time_limits": only(Role.CITY_ADMIN, scope=Scope.CITY, write=True),
+    "cases:time_limit_delete": only(Role.CITY_ADMIN, scope=Scope.CITY, write=True),
 }

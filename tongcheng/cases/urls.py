@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tongcheng.cases import officeviews, serviceviews, views
+from tongcheng.cases import limitviews, officeviews, serviceviews, views
 from tongcheng.cases.kpi import views as kpi_views
 
 app_name = "cases"
@@ -8,9 +8,13 @@ app_name = "cases"
 urlpatterns = [
     path("", views.case_list, name="case_list"),
     path("inbox/", views.inbox, name="inbox"),
+    path("inbox/sign/", views.inbox_sign, name="inbox_sign"),
     path("kpi/", kpi_views.kpi, name="kpi"),
+    path("time-limits/", limitviews.time_limits, name="time_limits"),
+    path("time-limits/<int:pk>/remove/", limitviews.time_limit_delete, name="time_limit_delete"),
     path("<int:pk>/", views.case_detail, name="case_detail"),
     path("<int:pk>/move/<slug:move>/", views.case_move, name="case_move"),
+    path("<int:pk>/reveal/", views.case_reveal, name="case_reveal"),
     path("new/file/<int:pk>/", views.case_create, name="case_create"),
     # The services beyond dispatch (serviceviews, officeviews).
     path("<int:pk>/service/<slug:step>/", serviceviews.case_service, name="case_service"),

@@ -1,5 +1,6 @@
 """The case pages: the list of the user's cases, a case with its history and its moves, opening
-a case from a file, and a unit's inbox.
+a case from a file, a unit's inbox (and signing several of its cases at once), and showing the
+contact's full phone for a reason.
 
 Each personal page writes one audit event per GET (the ids it shows). A move is one POST to
 `case_move` naming the move: the view reads its form and calls the action, which locks and
@@ -20,11 +21,13 @@ from django.views.decorators.http import require_POST
 
 from tongcheng.audit.services import audit_record
 from tongcheng.cases import selectors
-from tongcheng.cases.access import get_case_for_user
+from tongcheng.cases.access import get_case_for_user, may_act_on
 from tongcheng.cases.actions import workflow as moves
+from tongcheng.cases.actions.bulk import cases_sign_many
+from tongcheng.cases.actions.contact import case_reveal as case_reveal_action
 from tongcheng.cases.actions.intake import CaseInput, case_open
 from tongcheng.cases.errors import CaseChanged, CaseRefused
-from tongcheng.cases.forms import CaseOpenForm
+from tongcheng.cases.forms import CaseOpenForm, RevealForm
 from tongcheng.cases.identifiers import masked_contact
 from tongcheng.cases.models import Case, Channel, Extension, Service, State
 from tongcheng.cases.offers import form_for, offers
@@ -33,6 +36,9 @@ from tongcheng.cases.workflow import FollowUp, Move
 from tongcheng.org.contributions import may_open
 from tongcheng.org.models import User
 from tongcheng.registry.access import get_person_for_user
+
+# The most cases one bulk signing takes (the inbox shows at most its page).
+INBOX_SIGN_LIMIT = 100
 
 
 def _user(request: HttpRequest) -> User:
@@ -88,6 +94,7 @@ def _detail(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any
         "pending": pending,
         "offers": offered,
         "services": service_panel(user, case, extra.get("failed_service")),
+        "may_reveal": may_open(user, "cases:case_reveal") and may_act_on(user, case),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 
@@ -193,3 +200,46 @@ def case_create(request: HttpRequest, pk: int) -> HttpResponse:
     return render(
         request, "cases/case_create.html", {"form": form, "person": person}, status=status
     )
+
+
+def case_reveal(request: HttpRequest, pk: int) -> HttpResponse:
+    """Ask for a reason; on POST show the contact's full phone once (audited, limited)."""
+    user = _user(request)
+    case = get_case_for_user(user, pk, write=True)
+    form = RevealForm(request.POST or None)
+    phone: str | None = None
+    if request.method == "POST" and form.is_valid():
+        try:
+            phone = case_reveal_action(actor=user, case=case, reason=form.cleaned_data["reason"])
+        except CaseRefused as refused:
+            form.add_error("reason", refused.message)
+    if phone is None:
+        audit_record(
+            actor=request, action="case.view", object_type="case", object_id=case.pk,
+            area_code=case.area_code, detail={"page": "reveal"},
+        )  # fmt: skip
+    name, masked = masked_contact(case)
+    context = {"case": case, "form": form, "phone": phone, "name": name, "masked": masked}
+    status = 400 if form.errors else 200
+    return render(request, "cases/case_reveal.html", context, status=status)
+
+
+@require_POST
+def inbox_sign(request: HttpRequest) -> HttpResponse:
+    """批量签收: sign the cases ticked in the inbox ("<case id>:<version seen>" each)."""
+    seen = []
+    for value in request.POST.getlist("case")[:INBOX_SIGN_LIMIT]:
+        case_id, _sep, version = value.partition(":")
+        if case_id.isdigit() and version.isdigit():
+            seen.append((int(case_id), int(version)))
+    if not seen:
+        messages.error(request, _("Tick the cases to sign first."))
+        return redirect("cases:inbox")
+    outcome = cases_sign_many(actor=_user(request), seen=seen)
+    if outcome.signed:
+        numbers = "、".join(case.number for case in outcome.signed)
+        messages.success(request, _("Signed: %(numbers)s.") % {"numbers": numbers})
+    for left, reason in outcome.refused:
+        text = _("Case %(number)s was not signed: %(reason)s") % {"number": left, "reason": reason}
+        messages.error(request, text)
+    return redirect("cases:inbox")

@@ -50,6 +50,8 @@ class TicketEvent(Schema):
     urgency: Literal["urgent", "normal"] = "normal"
     interpreter: Literal["", "ug", "bo", "mn", "kk", "ky", "ko", "ii", "za", "other"] = ""
     description: Annotated[str, Field(min_length=1, max_length=2000)]
+    # The caller agreed to be told by text message (a receipt now, a note when replied).
+    text_consent: bool = False
 
 
 class CallEvent(Schema):
@@ -136,6 +138,7 @@ def _case_input(event: TicketEvent) -> CaseInput | dict[str, str]:
         caller_phone=event.caller_phone,
         urgency=Urgency(event.urgency),
         interpreter=Language(event.interpreter) if event.interpreter else "",
+        text_consent=event.text_consent,
     )
 
 

@@ -45,12 +45,15 @@ class IntakeForm(CaseOpenForm):
             }
         ),
     )
+    text_consent = forms.BooleanField(
+        label=_("The caller agrees to be told by text message (receipt, reply)"), required=False
+    )
     then = forms.ChoiceField(label=_("Then"), choices=Then.choices, initial=Then.OPEN)
     answer = RuledText(label=_("The answer given (直办)"), required=False)
     call = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
-    field_order = ["caller_name", "caller_phone", "community", "service", "nature", "urgency",
-                   "interpreter", "description", "then", "answer"]  # fmt: skip
+    field_order = ["caller_name", "caller_phone", "text_consent", "community", "service", "nature",
+                   "urgency", "interpreter", "description", "then", "answer"]  # fmt: skip
 
     def clean_community(self) -> Area | None:
         raw = self.cleaned_data["community"].strip()

@@ -155,6 +155,7 @@ def _open(user: User, data: dict[str, Any], person: Person | None) -> Case:
             channel=Channel.HOTLINE, person=person, community=community,
             caller_name="" if person else data["caller_name"],
             caller_phone="" if person else data["caller_phone"],
+            text_consent=bool(data["text_consent"]) and person is None,
             lead=lead,
         ),
     )  # fmt: skip

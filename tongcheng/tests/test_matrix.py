@@ -244,6 +244,16 @@ def article_kwargs(which: str) -> dict[str, Any]:
     return {"pk": Article.objects.create(title="矩阵", question="问", answer="答").pk}
 
 
+def service_limit_kwargs(which: str) -> dict[str, Any]:
+    """A service's own time limits: city-wide reference, the same for every target."""
+    from tongcheng.cases.models import TimeLimit
+    from tongcheng.cases.tests.factories import service
+
+    limits = {"dispatch": "1d", "sign": "1d", "handle": "3d", "follow_up": "1d"}
+    row = TimeLimit.objects.create(nature="help", urgency="normal", service=service(), **limits)
+    return {"pk": row.pk}
+
+
 def membership_kwargs(which: str) -> dict[str, Any]:
     membership = Membership.objects.get(user__username=ACCOUNTS[which])
     return {"pk": membership.user_id, "membership_pk": membership.pk}
@@ -294,6 +304,7 @@ TARGETS: dict[str, Target] = {
     "cases:case_create": (person_kwargs, "area"),
     "notify:open": (own_notification_kwargs, "self"),
     "hotline:article_edit": (article_kwargs, "global"),
+    "cases:time_limit_delete": (service_limit_kwargs, "global"),
     "cases:case_service": (case_service_kwargs, "case"),
     "cases:certificate": (certification_kwargs, "case"),
     "cases:certificate_pdf": (certification_kwargs, "case"),

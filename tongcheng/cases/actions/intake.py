@@ -23,6 +23,7 @@ from tongcheng.cases.errors import CaseRefused
 from tongcheng.cases.identifiers import caller_columns
 from tongcheng.cases.kpi.counting import kpi_count_open
 from tongcheng.cases.models import Case, CaseEvent, Channel, Nature, Service, State, Urgency
+from tongcheng.cases.notices import caller_text
 from tongcheng.org.models import Area, Department, User
 from tongcheng.org.workcalendar import current_calendar
 from tongcheng.registry.models import Person
@@ -40,6 +41,8 @@ class CaseInput:
     caller_phone: str = ""
     urgency: str = Urgency.NORMAL
     interpreter: str = ""
+    # A caller without a file agrees to be told by text message (receipt, reply).
+    text_consent: bool = False
     # Dispatch at once (a dispatcher's intake): the lead unit and co-handling units.
     lead: Department | None = None
     co: Sequence[Department] = field(default_factory=tuple)
@@ -88,6 +91,7 @@ def case_open(*, actor: User | None, data: CaseInput) -> Case:
         state=State.RECEIVED,
         received_at=now(),
         created_by=actor,
+        text_consent=data.text_consent and data.person is None,
         **caller_columns(data.caller_name, data.caller_phone),
     )
     refresh_deadlines(case, current_calendar())
@@ -102,6 +106,7 @@ def case_open(*, actor: User | None, data: CaseInput) -> Case:
         area_code=case.area_code,
         detail={"service": data.service.code, "channel": data.channel, "file": bool(data.person)},
     )
+    caller_text(case, "receipt")
     if data.lead is not None and actor is not None:
         return case_dispatch(
             actor=actor, case_id=case.pk, expected_version=case.version, lead=data.lead,

@@ -109,3 +109,38 @@ def test_it_announces_a_deadline_once_however_often_the_sweep_runs(cast: Any) ->
     Case.objects.filter(pk=case.pk).update(due_at=at("2026-09-28", "17:30"))
     assert overdue_sweep(now=at("2026-09-28", "16:00")) == SweepResult(0, 0, due_soon=1)
     assert _kinds(officer).count("case.due_soon") == 2
+
+
+def test_it_texts_a_caller_who_agreed_a_receipt_and_a_reply_note(cast: Any) -> None:
+    case = _dispatched(cast, text_consent=True)
+    (receipt,) = TextMessage.objects.all()
+    assert case.number in receipt.text and receipt.to_last4 == "5678"
+    assert "找工作" not in receipt.text and "马晓梅" not in receipt.text
+    officer = liaison(HRSS)
+    case = case_sign(actor=officer, case_id=case.pk, expected_version=case.version)
+    reply = ReplyInput(outcome=Case.Outcome.RESOLVED, reply="已推荐岗位")
+    case_reply(actor=officer, case_id=case.pk, expected_version=case.version, data=reply)
+    assert TextMessage.objects.count() == 2
+    assert "已推荐岗位" not in TextMessage.objects.latest("created_at").text
+
+
+def test_it_texts_no_caller_who_did_not_agree(cast: Any) -> None:
+    _dispatched(cast)
+    assert not TextMessage.objects.exists()
+
+
+def test_it_texts_a_file_only_while_its_phone_consent_is_open(cast: Any) -> None:
+    from datetime import date
+
+    from tongcheng.registry.models import Consent
+    from tongcheng.registry.tests.factories import make_person
+
+    person = make_person("140403001001", phone="13900002222")
+    consent = Consent.objects.create(person=person, kind=Consent.Kind.CONTACT_BY_PHONE,
+                                     given_on=date(2026, 1, 5))  # fmt: skip
+    _dispatched(cast, person=person, caller_name="", caller_phone="", text_consent=False)
+    assert TextMessage.objects.get().to_last4 == "2222"
+    consent.withdrawn_on = date(2026, 6, 1)
+    consent.save()
+    _dispatched(cast, person=person, caller_name="", caller_phone="")
+    assert TextMessage.objects.count() == 1
