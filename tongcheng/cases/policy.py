@@ -8,6 +8,8 @@ refuses the others with a message.
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from tongcheng.lib.contributions import Access, PolicyEntries, Scope, only
 from tongcheng.lib.roles import Role
 
@@ -34,11 +36,14 @@ SERVICE_ACTORS = (Role.CITY_ADMIN, Role.DISTRICT_OFFICE, Role.DEPT_LIAISON)
 OFFICES = (Role.CITY_ADMIN, Role.DISTRICT_OFFICE, Role.STREET_OFFICER, Role.INSPECTOR)
 ROSTER_KEEPERS = (Role.CITY_ADMIN, Role.DISTRICT_OFFICE)
 PROACTIVE = (Role.COMMUNITY_OFFICER, Role.STREET_OFFICER)
+# Who opens a case through the API: from a file (the file openers) or for a caller without one
+# (also the hotline operators), as actions.intake.case_open allows.
+API_OPENERS = (*FILE_OPENERS, Role.HOTLINE_OPERATOR)
 
 
 def _with_volunteers(entry: Access) -> Access:
     """A case page a legal-aid volunteer opens too: the cases assigned to them, with consent."""
-    return Access({**entry.roles, Role.LEGAL_VOLUNTEER: Scope.SELF}, personal=entry.personal)
+    return replace(entry, roles={**entry.roles, Role.LEGAL_VOLUNTEER: Scope.SELF})
 
 
 # The KPIs (aggregates only): the offices, inspectors and leaders of a district or the city;
@@ -81,4 +86,18 @@ POLICY: PolicyEntries = {
     # The time limits: city-wide, kept by the city office (read by the offices).
     "cases:time_limits": only(Role.CITY_ADMIN, scope=Scope.CITY, write=True),
     "cases:time_limit_delete": only(Role.CITY_ADMIN, scope=Scope.CITY, write=True),
+    # The cases' API (cases/api/): the list's and the case page's readers, the moves' actors.
+    "api:case_list": _with_volunteers(only(*CASE_READERS, api=True, personal=True)),
+    "api:case_detail": _with_volunteers(only(*CASE_READERS, api=True, personal=True)),
+    "api:case_create": only(*API_OPENERS, write=True, api=True),
+    "api:case_dispatch": only(*CASE_ACTORS, write=True, api=True),
+    "api:case_sign": only(*CASE_ACTORS, write=True, api=True),
+    "api:case_return": only(*CASE_ACTORS, write=True, api=True),
+    "api:case_adjudicate": only(*CASE_ACTORS, write=True, api=True),
+    "api:case_reply": only(*CASE_ACTORS, write=True, api=True),
+    "api:case_follow_up": only(*CASE_ACTORS, write=True, api=True),
+    "api:case_close_direct": only(*CASE_ACTORS, write=True, api=True),
+    "api:case_request_extension": only(*CASE_ACTORS, write=True, api=True),
+    "api:case_decide_extension": only(*CASE_ACTORS, write=True, api=True),
+    "api:case_supervise": only(*CASE_ACTORS, write=True, api=True),
 }

@@ -37,6 +37,8 @@ class ListFilters:
     service: str = ""
     overdue: bool = False
     page: int = 1
+    # The lead unit's code (the API's filter; the page has no box for it yet).
+    department: str = ""
 
     @classmethod
     def from_query(cls, query: QueryDict) -> ListFilters:
@@ -76,6 +78,8 @@ def case_page(user: User, filters: ListFilters) -> Page:
         cases = cases.filter(state=filters.state)
     if filters.service:
         cases = cases.filter(service__code=filters.service)
+    if filters.department:
+        cases = cases.filter(lead_department__code=filters.department)
     if filters.overdue:
         cases = cases.overdue()
     start = (filters.page - 1) * PAGE_SIZE

@@ -103,6 +103,17 @@ NOT_PERSONAL: dict[str, str] = {
     "cases:volunteer_create": "the volunteer form; the save is audited as volunteer.create",
     "cases:volunteer_edit": "a volunteer's details, not a resident; the save is audited",
     "cases:kpi": "sums of the KPI summary per unit, district, service and month; no case",
+    "api:case_create": "a write (POST), audited as case.create",
+    "api:case_dispatch": "a move (POST), audited as its case.<move> event",
+    "api:case_sign": "a move (POST), audited as its case.<move> event",
+    "api:case_return": "a move (POST), audited as its case.<move> event",
+    "api:case_adjudicate": "a move (POST), audited as its case.<move> event",
+    "api:case_reply": "a move (POST), audited as its case.<move> event",
+    "api:case_follow_up": "a move (POST), audited as its case.<move> event",
+    "api:case_close_direct": "a move (POST), audited as its case.<move> event",
+    "api:case_request_extension": "a move (POST), audited as its case.<move> event",
+    "api:case_decide_extension": "a move (POST), audited as its case.<move> event",
+    "api:case_supervise": "a move (POST), audited as its case.<move> event",
 }
 
 # A page that shows two files side by side writes one event per file (each file's own history

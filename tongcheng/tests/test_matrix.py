@@ -178,6 +178,12 @@ def case_kwargs(which: str) -> dict[str, Any]:
     return {"pk": case.pk}
 
 
+def case_version(pk: int) -> int:
+    from tongcheng.cases.models import Case
+
+    return Case.objects.get(pk=pk).version
+
+
 def case_move_kwargs(which: str) -> dict[str, Any]:
     return case_kwargs(which) | {"move": "sign"}
 
@@ -309,6 +315,17 @@ TARGETS: dict[str, Target] = {
     "cases:certificate": (certification_kwargs, "case"),
     "cases:certificate_pdf": (certification_kwargs, "case"),
     "cases:volunteer_edit": (volunteer_kwargs, "area"),
+    "api:case_detail": (case_kwargs, "case"),
+    "api:case_dispatch": (case_kwargs, "case"),
+    "api:case_sign": (case_kwargs, "case"),
+    "api:case_return": (case_kwargs, "case"),
+    "api:case_adjudicate": (case_kwargs, "case"),
+    "api:case_reply": (case_kwargs, "case"),
+    "api:case_follow_up": (case_kwargs, "case"),
+    "api:case_close_direct": (case_kwargs, "case"),
+    "api:case_request_extension": (case_kwargs, "case"),
+    "api:case_decide_extension": (case_kwargs, "case"),
+    "api:case_supervise": (case_kwargs, "case"),
 }
 # Entries whose URL takes fixed arguments that are not scoped objects.
 FIXED_KWARGS: dict[str, dict[str, str]] = {
@@ -324,6 +341,20 @@ PATCH_JSON = {"api:person_update"}
 # API writes that take a JSON body: "{}" reaches the scope check (a form-encoded empty POST would
 # be refused as an unreadable body first) and then fails validation (400).
 POST_JSON = {"api:person_visit_create", "api:person_movement_create", "api:transfer_decide"}
+# API moves of a case: "{}" with the case's version in If-Match, as a client that has just read it
+# (428/412 otherwise); the move's form or the action then refuses (400/409) or makes it.
+CASE_MOVES = {
+    "api:case_dispatch",
+    "api:case_sign",
+    "api:case_return",
+    "api:case_adjudicate",
+    "api:case_reply",
+    "api:case_follow_up",
+    "api:case_close_direct",
+    "api:case_request_extension",
+    "api:case_decide_extension",
+    "api:case_supervise",
+}
 
 
 def expected(username: str, name: str, entry: Access, which: str | None) -> str:
@@ -368,14 +399,21 @@ def test_it_runs_every_cell_of_the_matrix(cast: Any, capsys: Any) -> None:
             client = cast.client(username)
             for which in targets:
                 url = "" if which is not None else reverse(name, kwargs=FIXED_KWARGS.get(name))
+                kwargs: dict[str, Any] = {}
                 post = entry.write or name in POST_ONLY
                 with transaction.atomic():
                     # Inside the savepoint: objects the targets create vanish with the cell.
                     if which is not None:
                         kwargs_for, kind = TARGETS[name]
                         given = (which, username) if kind == "self" else (which,)
-                        url = reverse(name, kwargs=kwargs_for(*given))
-                    if name in PATCH_JSON:
+                        kwargs = kwargs_for(*given)
+                        url = reverse(name, kwargs=kwargs)
+                    if name in CASE_MOVES:
+                        response = client.post(
+                            url, "{}", content_type="application/json",
+                            headers={"If-Match": f'"{case_version(kwargs["pk"])}"'},
+                        )  # fmt: skip
+                    elif name in PATCH_JSON:
                         response = client.patch(
                             url, "{}", content_type="application/json", headers={"If-Match": '"1"'}
                         )

@@ -1,9 +1,10 @@
 """The API against its own OpenAPI document, driven by schemathesis in-process (WSGI).
 
 Every operation, with valid and invalid input generated from the document, as a community officer
-with a bearer token (and one file of theirs, so the file operations reach real rows): no server
-error, every status declared, every body valid against its declared schema, every content type
-declared. Bounded and derandomised, so a run takes the same cases and stays short.
+with a bearer token (and one file and one case of theirs, so the file and case operations reach
+real rows): no server error, every status declared, every body valid against its declared schema,
+every content type declared. Bounded and derandomised, so a run takes the same cases and stays
+short.
 """
 
 from __future__ import annotations
@@ -26,6 +27,7 @@ from schemathesis.specs.openapi.checks import (
 
 from tongcheng.api import api
 from tongcheng.audit.services import Actor
+from tongcheng.cases.tests.factories import open_case
 from tongcheng.conftest import Cast
 from tongcheng.org.actions.tokens import api_token_create
 from tongcheng.registry.tests.factories import make_person
@@ -65,6 +67,7 @@ def wsgi_keeps_the_connection() -> Iterator[None]:
 @pytest.fixture
 def token(cast: Cast, wsgi_keeps_the_connection: None) -> str:
     make_person(cast.areas["community_a"].code)
+    open_case(cast.community_a, cast.areas["community_a"])
     _record, token = api_token_create(
         actor=Actor.system(), account=cast.community_a, name="schemathesis", days=1
     )
