@@ -98,8 +98,8 @@ def if_match_parameter(required: bool) -> dict[str, Any]:
         "name": "If-Match",
         "in": "header",
         "required": required,
-        "description": "The file's ETag, as GET answered it: the version this change is based "
-        "on (412 when another, 428 when required and missing)."
+        "description": "The ETag of the file (or case), as GET answered it: the version this "
+        "change is based on (412 when another, 428 when required and missing)."
         + ("" if required else " Needed when the request changes the file's fields."),
         "schema": {"type": "string"},
     }

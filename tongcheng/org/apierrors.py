@@ -42,11 +42,12 @@ MEANINGS = {
     401: "No valid session or API token.",
     403: "The caller's role may not do this (or a CSRF check of a session failed).",
     404: "No such object in the caller's scope.",
-    409: "The change conflicts with the ledger's state (a known ID number, a refused move).",
-    412: "If-Match names another version of the file: get it again.",
+    409: "The change conflicts with the state of the ledger or the case (a known ID number, a "
+    "refused move).",
+    412: "If-Match names another version of the file or case: get it again.",
     413: "The request body is larger than the limit.",
     422: "A query or path parameter is not valid (named in `errors`).",
-    428: "The operation needs the file's ETag in an If-Match header.",
+    428: "The operation needs the ETag of the file (or case) in an If-Match header.",
     429: "Too many requests of this kind today.",
     503: "The database or the audit trail cannot be written: nothing was changed.",
 }
