@@ -14,7 +14,8 @@ row of its nature and urgency, else DEFAULT_LIMITS (12345 practice, as seeded).
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import date, datetime, timedelta
+from datetime import date, datetime, time, timedelta
+from functools import lru_cache
 
 from django.db.models import Q
 from django.utils import timezone
@@ -65,6 +66,7 @@ def limits_for(*, nature: str, urgency: str, service_id: int | None) -> Limits:
     return Limits(*DEFAULT_LIMITS[(nature, urgency)])
 
 
+@lru_cache(maxsize=256)
 def parse_limit(limit: str) -> tuple[int, str]:
     """(n, "h" or "d") of a limit; ValueError for anything else."""
     match = LIMIT_PATTERN.fullmatch(limit)
@@ -74,16 +76,37 @@ def parse_limit(limit: str) -> tuple[int, str]:
 
 
 def due(calendar: WorkCalendar, start: datetime, limit: str) -> Due:
-    """The deadline `limit` after `start` (aware), in local time."""
+    """The deadline `limit` after `start` (aware), in local time.
+
+    A day limit depends only on the day the start falls on and whether it came after that
+    day's work ended: those answers are kept per calendar (`_day_due`), so a move's deadlines
+    cost a dictionary look-up (bench/bench_case_deadlines.py).
+    """
     n, unit = parse_limit(limit)
-    local = timezone.localtime(start)
+    local = start.astimezone(timezone.get_default_timezone())
     if unit == "h":
         answer = calendar.add_working_hours(local, n)
         return Due(answer.value, answer.provisional)
-    begun = calendar.add_working_hours(local, 0)
-    day = calendar.add_working_days(begun.value.date(), n)
-    end = datetime.combine(day.value, calendar.periods[-1].end, tzinfo=local.tzinfo)
-    return Due(end, begun.provisional or day.provisional)
+    end_of_work = calendar.periods[-1].end
+    moment = local.time()
+    if moment == end_of_work:  # the one boundary the shortcut does not decide: count it out
+        begun = calendar.add_working_hours(local, 0)
+        day = calendar.add_working_days(begun.value.date(), n)
+        end = datetime.combine(day.value, end_of_work, tzinfo=local.tzinfo)
+        return Due(end, begun.provisional or day.provisional)
+    last_day, provisional = _day_due(calendar, local.date(), moment > end_of_work, n)
+    return Due(datetime.combine(last_day, end_of_work, tzinfo=local.tzinfo), provisional)
+
+
+@lru_cache(maxsize=1 << 16)
+def _day_due(calendar: WorkCalendar, day: date, after_work: bool, n: int) -> tuple[date, bool]:
+    """The last day of an n-day limit started on `day` (after that day's work, or before its
+    end), and whether it is provisional. Cached per calendar: a calendar never changes (an
+    entered year makes a new one)."""
+    start = datetime.combine(day, time(23, 59) if after_work else time(0, 0))
+    begun = calendar.add_working_hours(start.replace(tzinfo=timezone.get_default_timezone()), 0)
+    answer = calendar.add_working_days(begun.value.date(), n)
+    return answer.value, begun.provisional or answer.provisional
 
 
 # "Due within one working day": the working hours of one working day (the default periods).

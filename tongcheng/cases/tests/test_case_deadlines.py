@@ -99,6 +99,28 @@ def test_every_day_deadline_ends_a_working_day(start: datetime, n: int) -> None:
     assert calendar.working_days_between(begun, answer.at.date()).value == n
 
 
+TIMES = st.sampled_from(["00:00", "08:29:59", "08:30", "12:00", "13:00", "14:30", "17:29:59",
+                         "17:30", "17:30:01", "23:59:59"])  # fmt: skip
+
+
+@settings(max_examples=300, deadline=None)
+@given(
+    day=st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 12, 31)),
+    clock=TIMES | st.times().map(lambda moment: moment.isoformat()),
+    n=st.integers(min_value=0, max_value=40),
+)
+def test_the_days_shortcut_answers_as_counting_does(day: date, clock: str, n: int) -> None:
+    # The cached answer for a day limit (deadlines._day_due) equals counting it out: the next
+    # working moment, then n working days, into 2027 (provisional) too.
+    calendar = WorkCalendar(frozenset(PACKAGE_YEARS), PACKAGE_HOLIDAYS, PACKAGE_MAKEUP_DAYS)
+    moment = at(day.isoformat(), clock)
+    begun = calendar.add_working_hours(moment, 0)
+    counted = calendar.add_working_days(begun.value.date(), n)
+    answer = due(calendar, moment, f"{n}d")
+    assert answer.at.date() == counted.value
+    assert answer.provisional == (begun.provisional or counted.provisional)
+
+
 @pytest.mark.django_db
 def test_it_marks_a_deadline_in_an_unentered_year_provisional_and_recomputes_it(
     cast: Any,
