@@ -94,7 +94,10 @@ class ReturnForm(MoveForm):
 class ReplyForm(MoveForm):
     outcome = forms.ChoiceField(
         label=_("Outcome"),
-        choices=[("", _("(co-handling unit: no outcome)")), *Case.Outcome.choices],
+        choices=[
+            ("", _("— choose the outcome (a co-handling unit leaves it empty) —")),
+            *Case.Outcome.choices,
+        ],
         required=False,
     )
     reply = RuledText(label=_("What was done"))
@@ -104,7 +107,12 @@ class FollowUpForm(MoveForm):
     result = forms.ChoiceField(
         label=_("Result of the call"),
         # The satisfaction the case records, or a call nobody answered.
-        choices=[*Case.Satisfaction.choices, (FollowUp.NOT_REACHED, _("Not reached"))],
+        # Nothing chosen at first: a careless tap must not record a satisfied caller.
+        choices=[
+            ("", _("— what the caller said —")),
+            *Case.Satisfaction.choices,
+            (FollowUp.NOT_REACHED, _("Not reached")),
+        ],
     )
     comment = RuledText(label=_("What the caller said"), required=False)
 

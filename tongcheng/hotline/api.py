@@ -143,10 +143,12 @@ def _case_input(event: TicketEvent) -> CaseInput | dict[str, str]:
 
 
 def _as_errors(problems: dict[str, Any]) -> list[dict[str, str]]:
-    return [
-        {"field": field, "code": "invalid", "message": f"{field}: {message}"}
-        for field, message in problems.items()
-    ]
+    """One error per field (a field's several messages joined in one sentence)."""
+    errors = []
+    for field, messages in problems.items():
+        words = "；".join(str(m) for m in messages) if isinstance(messages, list) else messages
+        errors.append({"field": field, "code": "invalid", "message": f"{field}: {words}"})
+    return errors
 
 
 @router.post(
@@ -185,7 +187,7 @@ def platform_event(request: HttpRequest, code: str) -> Any:
         )
     try:
         event = EVENT.validate_python(json.loads(request.body))
-    except (ValueError, PydanticValidationError) as exc:
+    except (ValueError, RecursionError, PydanticValidationError) as exc:
         errors = _field_errors(exc) if isinstance(exc, PydanticValidationError) else []
         return _refused(400, _("The body is not a ticket or a call event."), errors)
     if isinstance(event, CallEvent):

@@ -97,14 +97,24 @@ class ArticleForm(BootstrapMixin, forms.ModelForm[Article]):
         fields = ["service", "title", "question", "answer", "keywords", "basis", "active"]
 
 
+class DigitsField(forms.RegexField):
+    """Digits as people paste them: spaces and dashes between groups are dropped."""
+
+    def to_python(self, value: object) -> str:
+        text = super().to_python(value) or ""
+        return "".join(text.split()).replace("-", "")
+
+
 class TrackForm(BootstrapMixin, forms.Form):
-    number = forms.RegexField(
+    number = DigitsField(
         label=_("Case number"),
         regex=r"^\d{15}$",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={"invalid": _("The case number has 15 digits, as on your receipt.")},
     )
-    last4 = forms.RegexField(
+    last4 = DigitsField(
         label=_("Last 4 digits of the phone you gave"),
         regex=r"^\d{4}$",
+        widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={"invalid": _("Enter the last 4 digits of the phone number.")},
     )

@@ -8,6 +8,7 @@ HOTLINE_ACTION_LABELS = {
     "hotline.call": _("Recorded a call event of the phone platform"),
     "hotline.webhook_refused": _("Refused a request to the platform webhook"),
     "hotline.console": _("Opened the hotline console"),
+    "hotline.lookup": _("Looked up a caller's number on the console"),
     "hotline.track": _("Looked up a case's progress (public page)"),
     "hotline.article_save": _("Saved a knowledge-base entry"),
     "hotline.follow_up_queue": _("Opened the follow-up queue"),

@@ -66,6 +66,16 @@ def popped_file(user: User, pk: int, number: str) -> Person | None:
     return found.select_related("community").first()
 
 
+# How long after it began a call may still be taken on the console (and its case opened).
+CALL_OPEN_FOR = timedelta(hours=2)
+
+
+def open_call(pk: int, now: datetime | None = None) -> Call | None:
+    """The call, if it began in the last hours and has no case yet."""
+    since = (now or timezone.now()) - CALL_OPEN_FOR
+    return Call.objects.filter(pk=pk, case__isnull=True, started_at__gte=since).first()
+
+
 def ringing(now: datetime | None = None) -> QuerySet[Call]:
     """The platform's calls of the last minutes still ringing or answered (newest first)."""
     since = (now or timezone.now()) - RINGING_WITHIN

@@ -39,7 +39,7 @@ def check(
     """Refuse (SignatureRefused) unless the request is signed with `secret` and fresh."""
     timestamp = headers.get(TIMESTAMP_HEADER, "")
     given = headers.get(SIGNATURE_HEADER, "")
-    if not timestamp.isdigit() or not given:
+    if not (timestamp.isascii() and timestamp.isdigit()) or not given or not given.isascii():
         raise SignatureRefused("missing or malformed signature headers")
     if not hmac.compare_digest(signature(secret, timestamp, body), given):
         raise SignatureRefused("bad signature")

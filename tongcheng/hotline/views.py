@@ -26,6 +26,7 @@ from tongcheng.cases.errors import CaseRefused
 from tongcheng.cases.models import Case, Channel
 from tongcheng.cases.routing import default_department
 from tongcheng.hotline.actions.articles import article_save
+from tongcheng.hotline.actions.lookups import console_lookup
 from tongcheng.hotline.forms import ArticleForm, ArticleSearchForm, IntakeForm, TrackForm
 from tongcheng.hotline.identifiers import call_phone, masked_call_phone
 from tongcheng.hotline.models import Article, Call
@@ -34,6 +35,7 @@ from tongcheng.hotline.selectors import (
     case_for_tracking,
     communities_named,
     follow_ups_due,
+    open_call,
     popped_file,
     ringing,
     screen_pop,
@@ -56,39 +58,51 @@ def _user(request: HttpRequest) -> User:
     return user
 
 
-def _number(request: HttpRequest) -> tuple[str, Call | None]:
-    """The caller's number: of the call chosen (?call=), else typed (?phone=)."""
-    call_id = request.GET.get("call", "")
-    if call_id.isdigit():
-        call = Call.objects.filter(pk=int(call_id)).first()
-        if call is not None:
-            return call_phone(call.phone_enc), call
-    try:
-        return normalize_phone(request.GET.get("phone", "")), None
-    except PhoneError:
-        return "", None
+def _call_of(raw: object) -> Call | None:
+    """A call the console may take: one of the last hours with no case yet (else None)."""
+    text = str(raw or "")
+    return open_call(int(text)) if text.isascii() and text.isdigit() else None
 
 
 def console(request: HttpRequest) -> HttpResponse:
-    """The operator's one screen; its read of the caller's files is audited once."""
+    """The operator's one screen. A call's number never reaches the page (it is masked; the
+    intake takes it from the call); a typed number is a look-up, counted in the operator's daily
+    allowance and audited with its keyed hash. Each view writes one audit event."""
     user = _user(request)
-    number, call = _number(request)
-    pop = screen_pop(user, number) if number else None
+    call = _call_of(request.GET.get("call"))
+    typed = "" if call is not None else _typed(request.GET.get("phone", ""))
+    pop, refused = None, ""
+    if call is not None:
+        pop = screen_pop(user, call_phone(call.phone_enc))
+    elif typed:
+        try:
+            pop = console_lookup(actor=user, number=typed)
+        except CaseRefused as limit:
+            refused = limit.message
     due = list(follow_ups_due(user)[:10])
-    audit_record(
-        actor=request, action="hotline.console", object_type="call",
-        object_id=call.pk if call else "",
-        detail={"looked_up": bool(number), "ids": [f.pk for f in pop.files] if pop else [],
-                "cases": [c.pk for c in pop.cases] if pop else [], "follow_ups": len(due)},
-    )  # fmt: skip
-    initial = {"caller_phone": number, "call": call.pk if call else None}
-    form = IntakeForm(initial=initial)
+    if call is not None or not typed or refused:
+        audit_record(
+            actor=request, action="hotline.console", object_type="call",
+            object_id=call.pk if call else "",
+            detail={"ids": [f.pk for f in pop.files] if pop else [],
+                    "cases": [c.pk for c in pop.cases] if pop else [],
+                    "follow_ups": [c.pk for c in due]},
+        )  # fmt: skip
+    form = IntakeForm(initial={"caller_phone": typed, "call": call.pk if call else None})
     context = {
-        "form": form, "pop": pop, "number": number, "call": call, "due": due,
+        "form": form, "pop": pop, "number": typed, "call": call, "due": due,
+        "call_masked": masked_call_phone(call.phone_enc) if call else "", "refused": refused,
         "calls": [(c, masked_call_phone(c.phone_enc)) for c in ringing()],
         "search": ArticleSearchForm(), "found": articles()[:8],
     }  # fmt: skip
     return render(request, "hotline/console.html", context)
+
+
+def _typed(raw: str) -> str:
+    try:
+        return normalize_phone(raw) if raw.strip() else ""
+    except PhoneError:
+        return ""
 
 
 def call_list(request: HttpRequest) -> HttpResponse:
@@ -111,17 +125,21 @@ def intake(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("The case was not opened: see the fields marked."))
         return render(request, "hotline/intake_errors.html", {"form": form}, status=400)
     data = form.cleaned_data
+    call = _call_of(data.get("call"))
+    if data.get("call") and call is None:
+        messages.error(request, _("This call already has its case, or it is too old."))
+        return render(request, "hotline/intake_errors.html", {"form": form}, status=400)
+    if call is not None:
+        data["caller_phone"] = call_phone(call.phone_enc)  # the call's own number, not a typed one
     person = get_person_for_call(user, data["person"], data["caller_phone"])
     try:
-        case = _open(user, data, person)
+        case = _open(user, data, person, call)
     except ValidationError as problem:
         messages.error(request, "；".join(problem.messages))
         return render(request, "hotline/intake_errors.html", {"form": form}, status=400)
     except CaseRefused as refused:
         messages.error(request, refused.message)
         return render(request, "hotline/intake_errors.html", {"form": form}, status=400)
-    if data.get("call"):
-        Call.objects.filter(pk=data["call"], case__isnull=True).update(case=case, operator=user)
     messages.success(request, _("The case is opened: %(number)s.") % {"number": case.number})
     return redirect("cases:case_detail", pk=case.pk)
 
@@ -140,7 +158,7 @@ def get_person_for_call(user: User, pk: int | None, number: str) -> Person | Non
 
 
 @transaction.atomic
-def _open(user: User, data: dict[str, Any], person: Person | None) -> Case:
+def _open(user: User, data: dict[str, Any], person: Person | None, call: Call | None) -> Case:
     community = person.community if person is not None else data["community"]
     service = data["service"]
     then = data["then"]
@@ -159,6 +177,10 @@ def _open(user: User, data: dict[str, Any], person: Person | None) -> Case:
             lead=lead,
         ),
     )  # fmt: skip
+    if call is not None:
+        taken = Call.objects.filter(pk=call.pk, case__isnull=True).update(case=case, operator=user)
+        if not taken:  # another operator took the call meanwhile: nothing is opened
+            raise CaseRefused(_("This call already has its case, or it is too old."))
     if then == IntakeForm.Then.DIRECT:
         case = case_close_direct(
             actor=user, case_id=case.pk, expected_version=case.version,

@@ -19,7 +19,8 @@ from tongcheng.org.models import Area
 
 DEFAULT_MONTHS = 12
 MAX_MONTHS = 36
-month_validator = RegexValidator(r"^\d{4}-(0[1-9]|1[0-2])$", _("Write a month as YYYY-MM."))
+# Years 2000-2099: a month the product can count (year 0 or past 9999 has no month around it).
+month_validator = RegexValidator(r"^20\d{2}-(0[1-9]|1[0-2])$", _("Write a month as YYYY-MM."))
 
 
 def months_back(month: date, n: int) -> date:
@@ -71,3 +72,32 @@ class KpiFilterForm(BootstrapMixin, forms.Form):
             return Filters(start, end, self.cleaned_data["district"], self.cleaned_data["group"])
         end = timezone.localdate().replace(day=1)
         return Filters(months_back(end, DEFAULT_MONTHS - 1), end)
+
+
+class LeaderKpiForm(BootstrapMixin, forms.Form):
+    """The leaders' one filter: a calendar year.
+
+    Aggregate-only readers see small counts suppressed; a choice of overlapping views (a
+    district or not, one month range or another, one service group or all) would let two pages
+    be subtracted to recover a suppressed count. So a leader's views are the whole scope for
+    one calendar year at a time: views that share no case, whose differences reveal nothing.
+    """
+
+    year = forms.TypedChoiceField(label=_("Year"), coerce=int, required=False)
+    # Shown for the template's sake (the same filter bar); never read.
+    offers_district = False
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.pop("districts", None)
+        super().__init__(*args, **kwargs)
+        this_year = timezone.localdate().year
+        year = self.fields["year"]
+        assert isinstance(year, forms.TypedChoiceField)
+        year.choices = [(y, str(y)) for y in range(this_year, this_year - 3, -1)]
+
+    def filters(self) -> Filters:
+        today = timezone.localdate()
+        year = self.cleaned_data.get("year") if self.is_valid() else None
+        year = year or today.year
+        end = today.replace(day=1) if year == today.year else date(year, 12, 1)
+        return Filters(date(year, 1, 1), end)

@@ -148,3 +148,24 @@ def test_it_answers_in_a_fixed_number_of_queries(
         response = client.get(URL, {"group": "employment"})
     assert response.status_code == 200
     assert _overview(response)["已派单"] == str(n)
+
+
+def test_a_leader_sees_whole_years_only_so_no_two_views_subtract(cast: Any) -> None:
+    for _ in range(6):
+        _closed(cast)
+    _closed(cast, "140404001001", "140404-hrss")
+    client = cast.client("leader")
+    plain = client.get(URL).context["dashboard"]
+    # A district, a month range and a service group are the filters of the offices: a leader's
+    # page ignores them and shows the same (suppressed) view.
+    for query in ({"district": "140403000000"}, {"start": "2026-12", "end": "2026-12"},
+                  {"group": "employment"}):  # fmt: skip
+        again = client.get(URL, query).context["dashboard"]
+        assert [t.rows for t in again.tables] == [t.rows for t in plain.tables], query
+    assert "year" in client.get(URL).context["form"].fields
+
+
+@pytest.mark.parametrize("query", ["end=0001-01", "end=9999-12", "start=0000-01&end=0000-01"])
+def test_it_refuses_a_month_it_cannot_count(cast: Any, query: str) -> None:
+    response = cast.client("district").get(f"{URL}?{query}")
+    assert response.status_code == 200 and response.context["form"].errors

@@ -138,7 +138,7 @@ def test_it_shows_the_inbox_in_a_fixed_number_of_queries(
     with django_assert_num_queries(8):
         response = client.get(reverse("cases:inbox"))
     assert response.status_code == 200
-    assert response.content.decode().count('class="fw-semibold" href="/cases/') == n
+    assert response.content.decode().count('class="fw-semibold tc-tap" href="/cases/') == n
 
 
 def test_it_hides_a_case_from_a_unit_once_the_unit_returned_it(cast: Any) -> None:

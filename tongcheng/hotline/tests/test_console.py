@@ -37,7 +37,7 @@ def test_it_pops_the_files_and_cases_of_a_number_masked_and_audits_once(cast: An
     page = cast.client("hotline").get("/hotline/console/", {"phone": PHONE}).content.decode()
     assert "马**" in page or "马*梅" in page
     assert "马晓梅" not in page
-    events = AuditEvent.objects.filter(action="hotline.console")
+    events = AuditEvent.objects.filter(action__startswith="hotline.")
     assert events.count() == 1 and events.get().detail["ids"] == [person.pk]
     assert PHONE not in str(events.get().detail)
 
@@ -51,7 +51,50 @@ def test_it_pops_a_ringing_platform_call(cast: Any) -> None:
     client = cast.client("hotline")
     assert "139****5678" in client.get("/hotline/console/calls/").content.decode()
     page = client.get("/hotline/console/", {"call": call.pk}).content.decode()
-    assert f'value="{PHONE}"' in page  # the intake's phone, from the call
+    assert PHONE not in page and "139****5678" in page  # the number stays on the server
+    assert f'name="call" value="{call.pk}"' in page
+
+
+def test_a_case_for_a_call_takes_the_calls_number_and_the_call_once(cast: Any) -> None:
+    service()
+    platform = platform_register(
+        actor=Actor.system("t"), code="12345", name="12345", secret="x" * 20
+    )
+    call = call_event(platform=platform, call_id="c1", phone=PHONE, state="ringing")
+    mine = make_person("140403001001", name="马晓梅", phone=PHONE)
+    other = make_person("140403001001", name="马小兰", phone="13800000000")
+    client = cast.client("hotline")
+    # A file of another number, with that number typed: refused (the call's number counts).
+    forged = intake(call=call.pk, person=other.pk, caller_phone="13800000000", caller_name="")
+    assert client.post("/hotline/console/intake/", forged).status_code == 404
+    taken = intake(call=call.pk, person=mine.pk, caller_name="", caller_phone="")
+    assert client.post("/hotline/console/intake/", taken).status_code == 302
+    case = Case.objects.get()
+    assert case.person == mine
+    call.refresh_from_db()
+    assert call.case == case
+    # The call is taken: a second case for it is refused and nothing is opened.
+    assert client.post("/hotline/console/intake/", intake(call=call.pk)).status_code == 400
+    assert Case.objects.count() == 1
+
+
+def test_it_counts_and_audits_a_typed_number_with_its_keyed_hash(cast: Any) -> None:
+    from django.test import override_settings
+
+    from tongcheng.registry.identifiers import phone_hash
+
+    client = cast.client("hotline")
+    with override_settings(LOOKUP_LIMIT_PER_DAY=1):
+        client.get("/hotline/console/", {"phone": PHONE})
+        event = AuditEvent.objects.get(action="hotline.lookup")
+        assert event.detail["phone_hash"] == phone_hash(PHONE)
+        refused = client.get("/hotline/console/", {"phone": PHONE}).content.decode()
+    assert AuditEvent.objects.filter(action="hotline.lookup").count() == 1
+    assert "这个号码" not in refused or "上限" in refused
+
+
+def test_an_odd_call_id_is_no_call(cast: Any) -> None:
+    assert cast.client("hotline").get("/hotline/console/", {"call": "²"}).status_code == 200
 
 
 def test_it_opens_a_case_for_a_caller_without_a_file(cast: Any) -> None:

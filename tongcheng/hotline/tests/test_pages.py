@@ -78,11 +78,13 @@ def test_the_progress_page_shows_state_and_deadline_only(cast: Any) -> None:
     text = found.content.decode()
     assert found.status_code == 200 and case.get_state_display() in text
     assert "马晓梅" not in text and "已推荐岗位" not in text and "找工作" not in text
+    spaced = f" {case.number[:8]} {case.number[8:]} "  # pasted with spaces
+    assert client.post("/hotline/track/", {"number": spaced, "last4": "5678"}).status_code == 200
     wrong = client.post("/hotline/track/", {"number": case.number, "last4": "0000"})
     assert wrong.status_code == 404 and case.get_state_display() not in wrong.content.decode()
     assert client.post("/hotline/track/", {"number": "12", "last4": "x"}).status_code == 400
     events = AuditEvent.objects.filter(action="hotline.track")
-    assert events.count() == 3
+    assert events.count() == 4
     assert "5678" not in str(list(events.values_list("detail", flat=True)))
 
 

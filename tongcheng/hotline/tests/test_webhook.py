@@ -151,3 +151,10 @@ def test_it_tells_the_platform_of_each_step_in_order_with_retries(
     request = http_peer.received[-1]
     assert request["headers"]["X-Tongcheng-Signature"].startswith("sha256=")
     assert request["body"]["ticket_id"] == "T-2026-0001"
+
+
+def test_it_refuses_a_signature_that_is_not_ascii_and_a_deeply_nested_body(platform: Any) -> None:
+    headers = {"HTTP_X_TONGCHENG_TIMESTAMP": "1", "HTTP_X_TONGCHENG_SIGNATURE": "sha256=\xe9"}
+    answer = Client().post(URL, b"{}", content_type="application/json", **headers)
+    assert answer.status_code == 401
+    assert post(None, raw=b"[" * 100_000).status_code == 400
