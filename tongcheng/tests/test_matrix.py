@@ -307,6 +307,7 @@ TARGETS: dict[str, Target] = {
     "api:transfer_decide": (incoming_transfer_kwargs, "area"),
     "cases:case_detail": (case_kwargs, "case"),
     "cases:case_move": (case_move_kwargs, "case"),
+    "cases:case_reveal": (case_kwargs, "case"),
     "cases:case_create": (person_kwargs, "area"),
     "notify:open": (own_notification_kwargs, "self"),
     "hotline:article_edit": (article_kwargs, "global"),
