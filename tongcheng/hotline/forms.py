@@ -48,7 +48,7 @@ class IntakeForm(CaseOpenForm):
     text_consent = forms.BooleanField(
         label=_("The caller agrees to be told by text message (receipt, reply)"), required=False
     )
-    then = forms.ChoiceField(label=_("Then"), choices=Then.choices, initial=Then.OPEN)
+    then = forms.ChoiceField(label=_("What to do with it"), choices=Then.choices, initial=Then.OPEN)
     answer = RuledText(label=_("The answer given (直办)"), required=False)
     call = forms.IntegerField(widget=forms.HiddenInput, required=False)
 
