@@ -48,6 +48,9 @@ def status_body(case: Case, ticket: Ticket) -> dict[str, Any]:
 
 
 def outbox_queue(case: Case, ticket: Ticket) -> None:
+    """Queue the case's state for its platform (nothing for a platform without a callback)."""
+    if not ticket.platform.callback_url:
+        return
     OutboxMessage.objects.bulk_create(
         [
             OutboxMessage(
@@ -63,7 +66,7 @@ def outbox_queue(case: Case, ticket: Ticket) -> None:
 
 def outbox_on_step(sender: object, *, case: Case, **kwargs: object) -> None:
     """A step of a case: queue it for the platform the case came from (if it came from one)."""
-    ticket = Ticket.objects.filter(case=case).first()
+    ticket = Ticket.objects.select_related("platform").filter(case=case).first()
     if ticket is not None:
         outbox_queue(case, ticket)
 

@@ -158,3 +158,10 @@ def test_it_refuses_a_signature_that_is_not_ascii_and_a_deeply_nested_body(platf
     answer = Client().post(URL, b"{}", content_type="application/json", **headers)
     assert answer.status_code == 401
     assert post(None, raw=b"[" * 100_000).status_code == 400
+
+
+def test_it_queues_nothing_for_a_platform_without_a_callback(cast: Any) -> None:
+    service()
+    platform_register(actor=Actor.system("test"), code="12345", name="12345", secret=SECRET)
+    assert post(ticket()).status_code == 200
+    assert not OutboxMessage.objects.exists()
