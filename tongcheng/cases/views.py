@@ -95,6 +95,8 @@ def _detail(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any
         "offers": offered,
         "services": service_panel(user, case, extra.get("failed_service")),
         "may_reveal": may_open(user, "cases:case_reveal") and may_act_on(user, case),
+        # A move the action refused stays open, with what was typed, under the reason.
+        "failed_move": extra.get("failed_move"),
     }
     return render(request, "cases/case_detail.html", context, status=status)
 

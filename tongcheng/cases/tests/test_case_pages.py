@@ -165,6 +165,10 @@ def test_it_keeps_what_was_typed_under_a_refusal(cast: Any) -> None:
     assert refused.status_code == 409
     assert "已联系用人单位三次" in refused.content.decode()
     assert refused.content.decode().count('id="id_reply_version"') == 1
+    # Its panel is open, so the reason and what was typed are in sight.
+    body = refused.content.decode()
+    panel = body[: body.index('id="id_reply_version"')].rsplit("<details", 1)[1]
+    assert panel.startswith(' class="card mb-2" open>')
 
 
 def test_it_lists_a_files_cases_on_the_file_page_with_a_way_to_open_one(cast: Any) -> None:
