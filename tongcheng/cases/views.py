@@ -22,8 +22,8 @@ from django.views.decorators.http import require_POST
 from tongcheng.audit.services import audit_record
 from tongcheng.cases import selectors
 from tongcheng.cases.access import get_case_for_user, may_act_on
-from tongcheng.cases.actions import workflow as moves
 from tongcheng.cases.actions.bulk import cases_sign_many
+from tongcheng.cases.actions.bymove import case_move_carry
 from tongcheng.cases.actions.contact import case_reveal as case_reveal_action
 from tongcheng.cases.actions.intake import CaseInput, case_open
 from tongcheng.cases.errors import CaseChanged, CaseRefused
@@ -32,7 +32,7 @@ from tongcheng.cases.identifiers import masked_contact
 from tongcheng.cases.models import Case, Channel, Extension, Service, State
 from tongcheng.cases.offers import form_for, offers
 from tongcheng.cases.servicepanel import service_panel
-from tongcheng.cases.workflow import FollowUp, Move
+from tongcheng.cases.workflow import Move
 from tongcheng.org.contributions import may_open
 from tongcheng.org.models import User
 from tongcheng.registry.access import get_person_for_user
@@ -110,30 +110,6 @@ def case_detail(request: HttpRequest, pk: int) -> HttpResponse:
     return _detail(request, case)
 
 
-def _carry_out(user: User, case: Case, move: Move, data: dict[str, Any]) -> None:
-    common = {"actor": user, "case_id": case.pk, "expected_version": data["version"]}
-    if move in (Move.DISPATCH, Move.REDISPATCH):
-        step = moves.case_dispatch if move is Move.DISPATCH else moves.case_adjudicate
-        step(**common, lead=data["lead"], co=list(data["co"]), note=data["note"])
-    elif move is Move.SIGN:
-        moves.case_sign(**common)
-    elif move is Move.RETURN:
-        moves.case_return(**common, reason=data["reason"], basis=data["basis"])
-    elif move is Move.REPLY:
-        reply = moves.ReplyInput(outcome=data["outcome"], reply=data["reply"])
-        moves.case_reply(**common, data=reply)
-    elif move is Move.FOLLOW_UP:
-        moves.case_follow_up(**common, result=FollowUp(data["result"]), comment=data["comment"])
-    elif move is Move.REQUEST_EXTENSION:
-        moves.case_request_extension(**common, new_due=data["new_due"], reason=data["reason"])
-    elif move is Move.DECIDE_EXTENSION:
-        moves.case_decide_extension(**common, approve=data["approve"], note=data["note"])
-    elif move is Move.SUPERVISE:
-        moves.case_supervise(**common, instruction=data["instruction"])
-    elif move is Move.CLOSE_DIRECT:
-        moves.case_close_direct(**common, answer=data["answer"])
-
-
 @require_POST
 def case_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
     user = _user(request)
@@ -147,7 +123,7 @@ def case_move(request: HttpRequest, pk: int, move: str) -> HttpResponse:
         messages.error(request, _("Check the form: a field is missing or wrong."))
         return _detail(request, case, status=400, failed_move=chosen, failed_form=form)
     try:
-        _carry_out(user, case, chosen, form.cleaned_data)
+        case_move_carry(actor=user, case=case, move=chosen, data=form.cleaned_data)
     except CaseChanged as changed:
         messages.error(request, changed.message)
         return _detail(request, get_case_for_user(user, pk), status=409)

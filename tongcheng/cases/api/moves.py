@@ -18,7 +18,7 @@ from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 
 from tongcheng.cases.access import get_case_for_user
-from tongcheng.cases.actions import workflow as actions
+from tongcheng.cases.actions.bymove import case_move_carry
 from tongcheng.cases.api.cases import (
     IF_MATCH_REQUIRED,
     bad_request,
@@ -42,9 +42,8 @@ from tongcheng.cases.api.schemas import (
 from tongcheng.cases.errors import CaseChanged, CaseRefused
 from tongcheng.cases.models import Case
 from tongcheng.cases.offers import form_for
-from tongcheng.cases.workflow import FollowUp, Move
+from tongcheng.cases.workflow import Move
 from tongcheng.org.apiauth import write_auth
-from tongcheng.org.models import User
 from tongcheng.registry.api.common import form_errors
 
 router = Router()
@@ -62,31 +61,6 @@ def _moved(case: Case) -> dict[str, Any]:
         "due_at": case.due_at,
         "due_provisional": case.due_provisional,
     }
-
-
-def _carry(user: User, case: Case, move: Move, data: dict[str, Any]) -> None:
-    """The action of the move with the form's values, as the case page calls it."""
-    common = {"actor": user, "case_id": case.pk, "expected_version": data["version"]}
-    if move in (Move.DISPATCH, Move.REDISPATCH):
-        step = actions.case_dispatch if move is Move.DISPATCH else actions.case_adjudicate
-        step(**common, lead=data["lead"], co=list(data["co"]), note=data["note"])
-    elif move is Move.SIGN:
-        actions.case_sign(**common)
-    elif move is Move.RETURN:
-        actions.case_return(**common, reason=data["reason"], basis=data["basis"])
-    elif move is Move.REPLY:
-        reply = actions.ReplyInput(outcome=data["outcome"], reply=data["reply"])
-        actions.case_reply(**common, data=reply)
-    elif move is Move.FOLLOW_UP:
-        actions.case_follow_up(**common, result=FollowUp(data["result"]), comment=data["comment"])
-    elif move is Move.REQUEST_EXTENSION:
-        actions.case_request_extension(**common, new_due=data["new_due"], reason=data["reason"])
-    elif move is Move.DECIDE_EXTENSION:
-        actions.case_decide_extension(**common, approve=data["approve"], note=data["note"])
-    elif move is Move.SUPERVISE:
-        actions.case_supervise(**common, instruction=data["instruction"])
-    elif move is Move.CLOSE_DIRECT:
-        actions.case_close_direct(**common, answer=data["answer"])
 
 
 def _move(
@@ -112,7 +86,7 @@ def _move(
             _("Check the move: a field is missing or wrong."), form_errors(form, names or {})
         )
     try:
-        _carry(user, case, move, form.cleaned_data)
+        case_move_carry(actor=user, case=case, move=move, data=form.cleaned_data)
     except CaseChanged as changed:
         return Status(412, {"detail": changed.message})
     except CaseRefused as refused:
