@@ -40,7 +40,7 @@ from tongcheng.hotline.selectors import (
     ringing,
     screen_pop,
 )
-from tongcheng.hotline.tracking import track_is_throttled
+from tongcheng.hotline.tracking import public_state, track_over_limit, track_serialise
 from tongcheng.lib.paging import page_number
 from tongcheng.lib.phone import PhoneError, normalize_phone
 from tongcheng.org.access import NotInScope
@@ -235,19 +235,28 @@ def article_edit(request: HttpRequest, pk: int | None = None) -> HttpResponse:
 
 def track(request: HttpRequest) -> HttpResponse:
     """办理进度查询: anyone with a case number and the phone's last 4 digits sees its state and
-    next deadline, nothing personal; every look-up is audited and limited per address."""
+    next deadline, nothing personal; every look-up is audited and limited per address.
+
+    One look-up per address at a time, recorded before it is counted (tracking.py), so
+    parallel look-ups cannot pass the limit together."""
     form = TrackForm(request.POST or None)
     if request.method != "POST":
         return render(request, "hotline/track.html", {"form": form})
-    if track_is_throttled():
-        limited = {"form": form, "limited": True}
-        return render(request, "hotline/track.html", limited, status=429)
     case = case_for_tracking(**form.cleaned_data) if form.is_valid() else None
+    track_serialise()
     audit_record(
         actor=request, action="hotline.track", object_type="case",
         object_id=case.pk if case else "", area_code=case.area_code if case else "",
         detail={"found": case is not None, "well_formed": form.is_valid()},
     )  # fmt: skip
+    if track_over_limit():
+        limited = {"form": form, "limited": True}
+        return render(request, "hotline/track.html", limited, status=429)
     status = 200 if case is not None or not form.is_valid() else 404
-    context = {"form": form, "case": case, "looked_up": form.is_valid()}
+    context = {
+        "form": form,
+        "case": case,
+        "state": public_state(case.state) if case is not None else "",
+        "looked_up": form.is_valid(),
+    }
     return render(request, "hotline/track.html", context, status=400 if form.errors else status)

@@ -9,10 +9,12 @@ from django.test import Client, override_settings
 
 from tongcheng.audit.models import AuditEvent
 from tongcheng.cases.actions.workflow import ReplyInput, case_dispatch, case_reply, case_sign
-from tongcheng.cases.models import Case
+from tongcheng.cases.models import Case, State
 from tongcheng.cases.tests.factories import liaison, open_case
+from tongcheng.conftest import run_concurrently
 from tongcheng.hotline.demo import _knowledge_base
 from tongcheng.hotline.models import Article
+from tongcheng.hotline.tracking import public_state
 from tongcheng.org.models import Department
 
 pytestmark = pytest.mark.django_db
@@ -76,12 +78,12 @@ def test_the_progress_page_shows_state_and_deadline_only(cast: Any) -> None:
     assert client.get("/hotline/track/").status_code == 200
     found = client.post("/hotline/track/", {"number": case.number, "last4": "5678"})
     text = found.content.decode()
-    assert found.status_code == 200 and case.get_state_display() in text
+    assert found.status_code == 200 and str(public_state(case.state)) in text
     assert "马晓梅" not in text and "已推荐岗位" not in text and "找工作" not in text
     spaced = f" {case.number[:8]} {case.number[8:]} "  # pasted with spaces
     assert client.post("/hotline/track/", {"number": spaced, "last4": "5678"}).status_code == 200
     wrong = client.post("/hotline/track/", {"number": case.number, "last4": "0000"})
-    assert wrong.status_code == 404 and case.get_state_display() not in wrong.content.decode()
+    assert wrong.status_code == 404 and str(public_state(case.state)) not in wrong.content.decode()
     assert client.post("/hotline/track/", {"number": "12", "last4": "x"}).status_code == 400
     events = AuditEvent.objects.filter(action="hotline.track")
     assert events.count() == 4
@@ -108,3 +110,24 @@ def test_the_progress_page_limits_look_ups_per_address(cast: Any) -> None:
         .status_code
         == 404
     )
+
+
+def test_the_caller_never_reads_that_units_returned_the_case() -> None:
+    assert public_state(State.RETURNED) == public_state(State.IN_PROGRESS)
+    assert {str(public_state(state)) for state in State.values} <= {
+        "已受理，正在派单", "正在办理", "正在重新办理", "已答复，我们将回访您", "已办结",
+    }  # fmt: skip
+
+
+@override_settings(TRACK_LIMIT=3)
+def test_look_ups_sent_at_once_cannot_pass_the_limit_together(committed_cast: Any) -> None:
+    def look_up(_index: int) -> int:
+        answer = Client(REMOTE_ADDR="203.0.113.11").post(
+            "/hotline/track/", {"number": "202612030000001", "last4": "1234"}
+        )
+        return answer.status_code
+
+    statuses = run_concurrently(look_up, 8)
+    assert sorted(statuses) == [404] * 3 + [429] * 5, statuses  # type: ignore[type-var]
+    # Every look-up is on the trail, the refused ones too.
+    assert AuditEvent.objects.filter(action="hotline.track").count() == 8
