@@ -54,13 +54,22 @@ def sharing_consent_q(person_field: str = "person") -> Q:
 
 def volunteer_cases_q(user: User) -> Q:
     """Cases a volunteer sees: assigned to them (an active assignment, an active roster row)
-    while the person's legal-aid sharing consent is on file and not withdrawn."""
+    while the consent the assignment was made under is not withdrawn.
+
+    The assignment names that consent: a consent given again after a withdrawal is a new row,
+    so it does not bring the old assignment back — the office assigns the case anew."""
     if not scope.acts_as_volunteer(user):
         return Q(pk__in=[])
     assigned = LegalAidAssignment.objects.filter(
-        case=OuterRef("pk"), ended_at__isnull=True, volunteer__user=user, volunteer__active=True
+        case=OuterRef("pk"),
+        ended_at__isnull=True,
+        volunteer__user=user,
+        volunteer__active=True,
+        consent__person=OuterRef("person"),
+        consent__kind=Consent.Kind.LEGAL_AID_SHARING,
+        consent__withdrawn_on__isnull=True,
     )
-    return Q(Exists(assigned)) & sharing_consent_q()
+    return Q(Exists(assigned))
 
 
 def consent_on_file(person: Person | None) -> bool:
@@ -261,6 +270,8 @@ class LegalAidAssignment(models.Model):
     assigned_by = models.ForeignKey(
         settings.AUTH_USER_MODEL, models.SET_NULL, null=True, related_name="+"
     )
+    # The sharing consent the assignment was made under; its withdrawal ends the access.
+    consent = models.ForeignKey(Consent, models.SET_NULL, null=True, related_name="+")
     ended_at = models.DateTimeField(null=True, blank=True)
 
     objects = CaseRowQuerySet["LegalAidAssignment"].as_manager()
@@ -275,6 +286,11 @@ class LegalAidAssignment(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.volunteer_id}"
+
+    @property
+    def consent_withdrawn(self) -> bool:
+        """Whether the volunteer has lost the case: its consent withdrawn (or gone)."""
+        return self.consent is None or self.consent.withdrawn_on is not None
 
 
 class EmploymentOutcome(models.Model):

@@ -72,7 +72,7 @@ def _records(panel: ServicePanel, case: Case) -> None:
     elif panel.kind == Kind.LEGAL_AID:
         panel.assignment = (
             LegalAidAssignment.objects.filter(case=case, ended_at__isnull=True)
-            .select_related("volunteer")
+            .select_related("volunteer", "consent")
             .first()
         )
         panel.blocked = why_not_assignable(case)

@@ -26,6 +26,7 @@ from tongcheng.lib.areacodes import in_subtree, prefix_of
 from tongcheng.lib.roles import Role
 from tongcheng.org.access import may_write
 from tongcheng.org.models import Area, User
+from tongcheng.registry.models import Consent
 
 
 @dataclass(frozen=True)
@@ -121,8 +122,11 @@ def legal_aid_assign(*, actor: User, case_id: int, volunteer: LegalVolunteer) ->
         raise ValidationError({"volunteer": _("Choose a volunteer of this district's team.")})
     now = timezone.now()
     LegalAidAssignment.objects.filter(case=case, ended_at__isnull=True).update(ended_at=now)
+    consent = Consent.objects.filter(
+        person=case.person, kind=Consent.Kind.LEGAL_AID_SHARING, withdrawn_on__isnull=True
+    ).first()
     assignment = LegalAidAssignment.objects.create(
-        case=case, volunteer=volunteer, assigned_at=now, assigned_by=actor
+        case=case, volunteer=volunteer, assigned_at=now, assigned_by=actor, consent=consent
     )
     record_step(
         case, actor=actor, move="assign", from_state=case.state,

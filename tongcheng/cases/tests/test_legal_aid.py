@@ -77,6 +77,16 @@ def test_it_lets_the_volunteer_see_only_their_case_until_the_consent_is_withdraw
     # At once, on the next request: no cache between the withdrawal and the answer.
     assert mine.get(url).status_code == 404
     assert url not in mine.get(reverse("cases:case_list")).content.decode()
+    office_page = cast.client("district").get(url).content.decode()
+    assert "志愿者已不能查看此诉求" in office_page
+    # Consent given again is a new consent: the old assignment stays ended until the office
+    # gives the case anew.
+    Consent.objects.create(
+        person=case.person, kind=Consent.Kind.LEGAL_AID_SHARING, given_on=date.today()
+    )
+    assert mine.get(url).status_code == 404
+    assert post(cast.client("district"), case, "assign", volunteer=volunteer.pk).status_code == 302
+    assert mine.get(url).status_code == 200
 
 
 def test_it_offers_only_the_districts_team(cast: Any) -> None:
