@@ -38,8 +38,12 @@ def notification_list(request: HttpRequest) -> HttpResponse:
     return render(request, "notify/notification_list.html", context)
 
 
+@require_POST
 def notification_open(request: HttpRequest, pk: int) -> HttpResponse:
-    """Mark one's own notification read and go where it points (404 for anyone else's)."""
+    """Mark one's own notification read and go where it points (404 for anyone else's).
+
+    By POST only: a GET changes nothing (a link previewer or a prefetch would otherwise mark
+    the notification read before its owner saw it)."""
     note = Notification.objects.filter(user=_user(request), pk=pk).only("url").first()
     if note is None:
         raise Http404

@@ -58,8 +58,12 @@ def test_it_lists_only_ones_own_notifications(cast: Any, django_assert_num_queri
 def test_it_opens_a_notification_marking_it_read_and_refuses_anothers(cast: Any) -> None:
     _note(cast.liaison)
     note = Notification.objects.get(user=cast.liaison)
-    assert cast.client("district").get(f"/notifications/{note.pk}/open/").status_code == 404
-    answer = cast.client("liaison").get(f"/notifications/{note.pk}/open/")
+    assert cast.client("district").post(f"/notifications/{note.pk}/open/").status_code == 404
+    # A GET (a link previewer, a prefetch) changes nothing.
+    assert cast.client("liaison").get(f"/notifications/{note.pk}/open/").status_code == 405
+    note.refresh_from_db()
+    assert note.read_at is None
+    answer = cast.client("liaison").post(f"/notifications/{note.pk}/open/")
     assert answer.status_code == 302 and answer["Location"] == "/cases/1/"
     note.refresh_from_db()
     assert note.read_at is not None
@@ -68,7 +72,7 @@ def test_it_opens_a_notification_marking_it_read_and_refuses_anothers(cast: Any)
 def test_it_never_redirects_off_site(cast: Any) -> None:
     _note(cast.liaison, url="https://evil.example/")
     note = Notification.objects.get(user=cast.liaison)
-    answer = cast.client("liaison").get(f"/notifications/{note.pk}/open/")
+    answer = cast.client("liaison").post(f"/notifications/{note.pk}/open/")
     assert answer["Location"] == "/notifications/"
 
 
