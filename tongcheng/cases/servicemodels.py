@@ -22,6 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongcheng.cases import scope
+from tongcheng.cases.identifiers import verify_code_of
 from tongcheng.lib.areacodes import subtree_q
 from tongcheng.lib.roles import AREA_ROLES
 from tongcheng.org.models import Area, Department
@@ -102,7 +103,8 @@ class Certification(models.Model):
         Department, models.PROTECT, related_name="+", verbose_name=_("issuing office")
     )
     serial = models.CharField(_("serial number"), max_length=20, unique=True)
-    verify_code = models.CharField(_("verification code"), max_length=8)
+    # The verification code, encrypted (identifiers.verify_code_column); `verify_code` reads it.
+    verify_code_enc = models.TextField(editable=False)
     valid_from = models.DateField(_("valid from"))
     valid_until = models.DateField(_("valid until"))
     granted_at = models.DateTimeField(default=timezone.now)
@@ -133,6 +135,10 @@ class Certification(models.Model):
 
     def __str__(self) -> str:
         return self.serial
+
+    @property
+    def verify_code(self) -> str:
+        return verify_code_of(self.verify_code_enc)
 
     def status(self, today: date | None = None) -> str:
         day = today or timezone.localdate()

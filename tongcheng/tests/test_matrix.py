@@ -206,6 +206,7 @@ def certification_kwargs(which: str) -> dict[str, Any]:
     """A certification granted on a case of a file in the target community; its case is
     dispatched to the cast liaison's unit (人社局), so that the liaison is its unit."""
     from tongcheng.cases.actions.workflow import case_dispatch
+    from tongcheng.cases.identifiers import verify_code_column
     from tongcheng.cases.servicemodels import Certification
     from tongcheng.cases.tests.factories import open_case
     from tongcheng.org.models import Department
@@ -219,7 +220,7 @@ def certification_kwargs(which: str) -> dict[str, Any]:
     case_dispatch(actor=admin, case_id=case.pk, expected_version=case.version, lead=unit)
     certification = Certification.objects.create(
         case=case, person=person, area_code=person.area_code, department=unit,
-        serial=f"TK2026M{person.pk:07d}", verify_code="ABCDEF",
+        serial=f"TK2026M{person.pk:07d}", verify_code_enc=verify_code_column("ABCDEF"),
         valid_from=date(2026, 1, 1), valid_until=date(2026, 12, 31),
     )  # fmt: skip
     return {"pk": certification.pk}

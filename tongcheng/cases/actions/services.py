@@ -24,6 +24,7 @@ from django.utils.translation import gettext as _
 from tongcheng.cases import access
 from tongcheng.cases.actions.steps import lock, record_step
 from tongcheng.cases.errors import CaseRefused
+from tongcheng.cases.identifiers import verify_code_column
 from tongcheng.cases.models import HANDLING_STATES, Case, CaseUnit, Service
 from tongcheng.cases.servicemodels import Certification, EmploymentOutcome, FeeWaiver, ReliefPayment
 from tongcheng.cases.serviceselectors import valid_certification
@@ -95,7 +96,8 @@ def certification_grant(
     assert case.person is not None
     certification = Certification.objects.create(
         case=case, person=case.person, area_code=case.person.area_code, department=unit.department,
-        serial=new_serial(timezone.localdate()), verify_code=new_verify_code(),
+        serial=new_serial(timezone.localdate()),
+        verify_code_enc=verify_code_column(new_verify_code()),
         valid_from=valid_from, valid_until=valid_until, granted_by=actor,
     )  # fmt: skip
     record_step(

@@ -14,6 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tongcheng.audit.models import AuditEvent
+from tongcheng.cases.identifiers import verify_code_column
 from tongcheng.cases.models import Case, Channel
 from tongcheng.cases.proactive import PAGE_SIZE, coming_september, school_age_births
 from tongcheng.cases.servicemodels import Certification
@@ -98,8 +99,8 @@ def test_it_lists_expiring_permits_and_certifications(cast: Any) -> None:
     civil = Department.objects.get(code="city-civil")
     Certification.objects.create(
         case=case, person=holder, area_code=holder.area_code, department=civil,
-        serial="TK2026EXPIRE01", verify_code="ABCDEF", valid_from=today - timedelta(days=300),
-        valid_until=today + timedelta(days=20),
+        serial="TK2026EXPIRE01", verify_code_enc=verify_code_column("ABCDEF"),
+        valid_from=today - timedelta(days=300), valid_until=today + timedelta(days=20),
     )  # fmt: skip
     listed = cast.client("community_a").get(reverse("cases:proactive"), {"list": "certification"})
     assert "白永强" in listed.content.decode() and "TK2026EXPIRE01" in listed.content.decode()

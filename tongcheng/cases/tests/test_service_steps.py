@@ -117,6 +117,9 @@ def test_it_shows_prints_and_checks_the_certificate(cast: Any) -> None:
     pdf = cast.client("community_a").get(reverse("cases:certificate_pdf", args=[certification.pk]))
     assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
     assert pdf.content.startswith(b"%PDF") and b"NotoSansCJK" in pdf.content
+    # The code is kept encrypted: the database alone cannot make a certificate that checks out.
+    assert len(certification.verify_code) == 6
+    assert certification.verify_code not in certification.verify_code_enc
     # The check: serial and code → the status and the masked name, nothing else.
     verify = reverse("cases:certificate_verify")
     checker = cast.client("other_district")  # another district's office checks it too
