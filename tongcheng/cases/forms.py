@@ -20,9 +20,10 @@ from tongcheng.cases.models import (
     Nature,
     ReturnReason,
     Service,
+    State,
     Urgency,
 )
-from tongcheng.cases.routing import departments_for
+from tongcheng.cases.routing import default_department, departments_for
 from tongcheng.cases.workflow import FollowUp
 from tongcheng.lib.forms import BootstrapMixin
 from tongcheng.lib.textnorm import text_problem
@@ -80,6 +81,12 @@ class DispatchForm(MoveForm):
         assert isinstance(co, forms.ModelMultipleChoiceField)
         lead.queryset = units
         co.queryset = units
+        if not self.is_bound and case.state == State.RECEIVED:
+            # The service's unit for the case's district (else the city's) is the usual choice.
+            suggested = default_department(case.service, case.area_code)
+            if suggested is not None:
+                self.initial.setdefault("lead", suggested.pk)
+                lead.help_text = _("Suggested by the service: %(unit)s.") % {"unit": suggested.name}
 
 
 class EmptyMoveForm(MoveForm):

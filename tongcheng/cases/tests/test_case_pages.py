@@ -57,6 +57,9 @@ def test_it_walks_a_case_from_a_file_to_closure_on_the_web(cast: Any) -> None:
     case = Case.objects.get(person=person)
     assert response.status_code == 302 and case.state == State.RECEIVED
     lead = Department.objects.get(code="140403-hrss")
+    # The dispatch form suggests the service's unit of the district.
+    page = cast.client("district").get(reverse("cases:case_detail", args=[case.pk])).content
+    assert f'<option value="{lead.pk}" selected>' in page.decode()
     assert _move(cast.client("district"), case, "dispatch", lead=lead.pk).status_code == 302
     unit = cast.client("liaison")  # city 人社局: not this case's unit
     assert unit.get(reverse("cases:case_detail", args=[case.pk])).status_code == 404
