@@ -8,6 +8,7 @@ from itertools import groupby
 
 from django.contrib import messages
 from django.core.exceptions import ValidationError
+from django.forms import ModelChoiceField
 from django.http import HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
 from django.urls import reverse
@@ -97,7 +98,15 @@ def volunteer_new(request: HttpRequest) -> HttpResponse:
             messages.success(request, _("Saved."))
             return redirect("cases:volunteer_list")
     status = 400 if request.method == "POST" else 200
-    return render(request, "cases/volunteer_form.html", {"form": form}, status=status)
+    account = form.fields["account"]
+    assert isinstance(account, ModelChoiceField)
+    context = {
+        "form": form,
+        # No account to choose: say where one is made, with the way there if the office may.
+        "no_account": account.queryset is not None and not account.queryset.exists(),
+        "may_create_account": may_open(user, "org:user_create"),
+    }
+    return render(request, "cases/volunteer_form.html", context, status=status)
 
 
 def volunteer_edit(request: HttpRequest, pk: int) -> HttpResponse:

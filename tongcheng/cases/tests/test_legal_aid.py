@@ -120,8 +120,11 @@ def test_it_keeps_the_roster_on_the_district_offices_page(
     assert office.get(create).status_code == 200
     missing = office.post(create, form)
     assert missing.status_code == 400 and not LegalVolunteer.objects.exists()
+    assert "/org/users/new/" not in office.get(create).content.decode()  # an account to choose
     assert office.post(create, {**form, "name": "王律师"}).status_code == 302
     volunteer = LegalVolunteer.objects.get()
+    # Every volunteer account is on the team now: the page says how to make another.
+    assert reverse("org:user_create") in office.get(create).content.decode()
     assert AuditEvent.objects.filter(action="volunteer.create").count() == 1
     # An account without the volunteer role cannot be put on the team.
     again = office.post(create, {**form, "account": cast.street.pk, "name": "张"})
