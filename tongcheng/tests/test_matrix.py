@@ -337,7 +337,7 @@ FIXED_KWARGS: dict[str, dict[str, str]] = {
     "audit:object_history": {"object_type": "area", "object_id": AREAS["own"]},
 }
 # Operations that are not writes of records but still only answer POST.
-POST_ONLY = {"logout"}
+POST_ONLY = {"logout", "notify:open"}
 # API updates answer PATCH with a JSON body and an If-Match header (412/428 otherwise).
 PATCH_JSON = {"api:person_update"}
 # API writes that take a JSON body: "{}" reaches the scope check (a form-encoded empty POST would
