@@ -4,7 +4,8 @@ A signed platform call event pops the caller's file on the operator's console; t
 opens a case for it, dispatched to the service's unit; the unit's liaison signs it in the inbox
 and replies; the follow-up call is unsatisfied, so the case is reopened; the liaison replies
 again; the second call is satisfied and the case is closed. Then a return with the district
-office's adjudication, and an extension asked and approved. Screenshots of each step.
+office's adjudication, an extension asked and approved, and the operator's call that tells the
+caller the new deadline. Screenshots of each step.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import DESKTOP, NewContext, Server, login, screenshot
+from e2e.conftest import DESKTOP, PHONE, NewContext, Server, login, screenshot
 from tongcheng.hotline.demo import DEMO_SECRET
 from tongcheng.hotline.signing import signed_headers
 
@@ -163,3 +164,16 @@ def test_a_return_is_adjudicated_and_an_extension_approved(
     _move(office, "decide_extension", {"approve": "1", "note": "同意"})
     expect(office.locator("ol.list-group")).to_contain_text("同意")
     screenshot(office, "case-flow-07-extension-approved")
+
+    # The caller is to be told the new deadline: the operator's follow-up queue, on a phone.
+    number = office.locator("dd").first.inner_text().strip()
+    caller = login(new_context(PHONE), server, OPERATOR, two_factor=False)
+    caller.goto("/hotline/follow-ups/")
+    task = caller.locator("section#tell li", has_text=number)
+    expect(task).to_contain_text("2026-12-31")
+    screenshot(caller, "case-flow-08-tell-the-caller")
+    task.locator("button[value=told]").click()
+    expect(caller.locator(".alert-success")).to_contain_text(number)
+    expect(caller.locator("section#tell")).not_to_contain_text(number)
+    caller.goto(case_url)
+    expect(caller.locator("ol.list-group")).to_contain_text("已告知来电人新的办理期限")

@@ -13,7 +13,7 @@ and refuses writes to read-only roles (ReadOnly, 403). The move checks below say
 
 from __future__ import annotations
 
-from tongcheng.cases.models import Case, CaseUnit
+from tongcheng.cases.models import Case, CaseUnit, Extension
 from tongcheng.cases.scope import CASE_AREA_ROLES, department_ids
 from tongcheng.cases.servicemodels import Certification, LegalVolunteer
 from tongcheng.lib.areacodes import in_subtree
@@ -138,3 +138,18 @@ def get_volunteer_for_user(user: User, pk: int, write: bool = False) -> LegalVol
     if write and not may_write(user, volunteer.area_code, ROSTER_KEEPERS):
         raise ReadOnly("legal_volunteer", pk)
     return volunteer
+
+
+def get_extension_for_user(user: User, pk: int, write: bool = False) -> Extension:
+    """A request for more time on a case the user sees; 404 outside it, 403 when a read-only
+    role would record something on it (as get_case_for_user)."""
+    extension = (
+        Extension.objects.filter(pk=pk, case__in=Case.objects.visible_to(user))
+        .select_related("case", "department")
+        .first()
+    )
+    if extension is None:
+        raise NotInScope("extension", pk)
+    if write and not may_act_on(user, extension.case):
+        raise ReadOnly("extension", pk)
+    return extension

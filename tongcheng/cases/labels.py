@@ -26,6 +26,9 @@ CASE_ACTION_LABELS: dict[str, str | Promise] = {
     "case.urge": _("Raised reminder on overdue case"),
     "case.report": _("Listed overdue case for circulation"),
     "case.deadlines_recomputed": _("Recomputed provisional deadlines"),
+    # The call that tells the caller an approved new deadline (actions/extensions.py).
+    "case.caller_told": _("Told the caller the new deadline"),
+    "case.caller_not_reached": _("Could not reach the caller to tell the new deadline"),
     # The services beyond dispatch.
     "case.grant": _("Granted hardship certification"),
     "case.revoke": _("Revoked hardship certification"),

@@ -204,6 +204,13 @@ class CaseQuerySet(models.QuerySet["Case"]):
     def open(self) -> CaseQuerySet:
         return self.filter(state__in=OPEN_STATES)
 
+    def with_contact_phone(self) -> CaseQuerySet:
+        """Cases whose person can be called: the file's phone, else the caller's."""
+        return self.filter(
+            Q(person__isnull=False, person__phone_hash__gt="")
+            | Q(person__isnull=True, caller_phone_hash__gt="")
+        )
+
     def overdue(self, now: object = None) -> CaseQuerySet:
         """Open cases whose current deadline (dispatch, handling or follow-up) has passed."""
         moment = now or timezone.now()
@@ -458,12 +465,27 @@ class Extension(models.Model):
     )
     decided_at = models.DateTimeField(null=True, blank=True)
     decision_note = models.TextField(_("decision note"), blank=True)
+    # After an approval the caller is to be told the new deadline: the call that did it (or
+    # tried to), for the hotline's follow-up queue (empty: still to be told).
+    caller_told_at = models.DateTimeField(null=True, blank=True)
+    caller_told_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    caller_reached = models.BooleanField(null=True, blank=True)
 
     class Meta:
         ordering = ["case_id", "-requested_at"]
         constraints = [
             models.UniqueConstraint(
                 fields=["case"], condition=Q(state="pending"), name="extension_one_pending"
+            ),
+        ]
+        indexes = [
+            # The hotline's queue of callers to tell: approved, not told yet.
+            models.Index(
+                fields=["decided_at"],
+                condition=Q(state="approved", caller_told_at__isnull=True),
+                name="extension_to_tell_idx",
             ),
         ]
 

@@ -118,3 +118,13 @@ class TrackForm(BootstrapMixin, forms.Form):
         widget=forms.TextInput(attrs={"inputmode": "numeric", "autocomplete": "off"}),
         error_messages={"invalid": _("Enter the last 4 digits of the phone number.")},
     )
+
+
+class CallerToldForm(forms.Form):
+    """The call that tells a caller an approved new deadline: reached, or not."""
+
+    class Result(models.TextChoices):
+        TOLD = "told", _("Told the caller")
+        NOT_REACHED = "not_reached", _("Caller not reached")
+
+    result = forms.ChoiceField(label=_("Result of the call"), choices=Result.choices)

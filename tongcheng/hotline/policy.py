@@ -18,6 +18,8 @@ POLICY: PolicyEntries = {
     "hotline:community_options": only(*FOLLOW_UP_ROLES),
     "hotline:intake": only(*OPERATORS, write=True),
     "hotline:follow_up_queue": only(*FOLLOW_UP_ROLES, Role.INSPECTOR, personal=True),
+    # The call that tells a caller an approved new deadline (the queue's first part).
+    "hotline:caller_told": only(*FOLLOW_UP_ROLES, write=True),
     # The knowledge base: policy answers, public knowledge; kept by the city office.
     "hotline:article_list": everyone(),
     "hotline:article_create": only(Role.CITY_ADMIN, write=True),

@@ -6,10 +6,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime, time, timedelta
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from tongcheng.cases.models import Case, State
+from tongcheng.cases.models import HANDLING_STATES, Case, Extension, State
 from tongcheng.cases.scope import case_prefixes
 from tongcheng.hotline.models import Article, Call
 from tongcheng.lib.areacodes import subtree_q
@@ -93,6 +93,24 @@ def follow_ups_due(user: User, *, today_only: bool = True) -> QuerySet[Case]:
         due = due.filter(follow_up_due__lt=midnight)
     return due.select_related("service", "community", "lead_department").order_by(
         "follow_up_due", "pk"
+    )
+
+
+def callers_to_tell(user: User) -> QuerySet[Extension]:
+    """Approved extensions whose caller is still to be told the new deadline, oldest approval
+    first: cases in the user's scope still being handled, with a phone to call, and only each
+    case's latest approval (a later one supersedes what an earlier call would have said)."""
+    cases = Case.objects.visible_to(user).filter(state__in=HANDLING_STATES).with_contact_phone()
+    later = Extension.objects.filter(
+        case=OuterRef("case"), state=Extension.State.APPROVED, decided_at__gt=OuterRef("decided_at")
+    )
+    return (
+        Extension.objects.filter(
+            state=Extension.State.APPROVED, caller_told_at__isnull=True, case__in=cases
+        )
+        .exclude(Exists(later))
+        .select_related("department", "case__service", "case__community")
+        .order_by("decided_at", "pk")
     )
 
 

@@ -15,11 +15,14 @@ from django.core.paginator import Paginator
 from django.db import transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.shortcuts import redirect, render
+from django.urls import reverse
 from django.utils import timezone
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
 from tongcheng.audit.services import audit_record
+from tongcheng.cases.access import get_extension_for_user
+from tongcheng.cases.actions.extensions import extension_caller_told
 from tongcheng.cases.actions.intake import CaseInput, case_open
 from tongcheng.cases.actions.workflow import case_close_direct
 from tongcheng.cases.errors import CaseRefused
@@ -27,11 +30,18 @@ from tongcheng.cases.models import Case, Channel
 from tongcheng.cases.routing import default_department
 from tongcheng.hotline.actions.articles import article_save
 from tongcheng.hotline.actions.lookups import console_lookup
-from tongcheng.hotline.forms import ArticleForm, ArticleSearchForm, IntakeForm, TrackForm
+from tongcheng.hotline.forms import (
+    ArticleForm,
+    ArticleSearchForm,
+    CallerToldForm,
+    IntakeForm,
+    TrackForm,
+)
 from tongcheng.hotline.identifiers import call_phone, masked_call_phone
 from tongcheng.hotline.models import Article, Call
 from tongcheng.hotline.selectors import (
     articles,
+    callers_to_tell,
     case_for_tracking,
     communities_named,
     follow_ups_due,
@@ -50,6 +60,8 @@ from tongcheng.registry.access import get_person_for_user
 from tongcheng.registry.models import Person
 
 FOLLOW_UPS_PER_PAGE = 25
+# The callers to tell a new deadline the queue shows at once (oldest approval first).
+TELL_ROWS = 50
 
 
 def _user(request: HttpRequest) -> User:
@@ -190,16 +202,48 @@ def _open(user: User, data: dict[str, Any], person: Person | None, call: Call | 
 
 
 def follow_up_queue(request: HttpRequest) -> HttpResponse:
-    """Every replied case waiting for its call, by deadline (today's first)."""
+    """The callers to tell an approved new deadline, then every replied case waiting for its
+    call, by deadline (today's first)."""
+    return _queue(request)
+
+
+def _queue(request: HttpRequest, status: int = 200) -> HttpResponse:
     user = _user(request)
+    tell = list(callers_to_tell(user)[:TELL_ROWS])
     page = Paginator(follow_ups_due(user, today_only=False), FOLLOW_UPS_PER_PAGE).get_page(
         page_number(request.GET.get("page"))
     )
     audit_record(
         actor=request, action="hotline.follow_up_queue", object_type="case",
-        detail={"ids": [case.pk for case in page.object_list]},
+        detail={"ids": [case.pk for case in page.object_list],
+                "tell": [extension.case_id for extension in tell]},
     )  # fmt: skip
-    return render(request, "hotline/follow_up_queue.html", {"page": page, "now": timezone.now()})
+    context = {
+        "page": page, "now": timezone.now(), "tell": tell,
+        "may_record": may_open(user, "hotline:caller_told"), "results": CallerToldForm.Result,
+    }  # fmt: skip
+    return render(request, "hotline/follow_up_queue.html", context, status=status)
+
+
+@require_POST
+def caller_told(request: HttpRequest, pk: int) -> HttpResponse:
+    """Record the call that told a caller the new deadline (or did not reach them); a refusal
+    shows the queue again with the reason."""
+    user = _user(request)
+    extension = get_extension_for_user(user, pk, write=True)
+    form = CallerToldForm(request.POST)
+    if not form.is_valid():
+        messages.error(request, _("Choose the result of the call: told, or not reached."))
+        return _queue(request, status=400)
+    reached = form.cleaned_data["result"] == CallerToldForm.Result.TOLD
+    try:
+        extension_caller_told(actor=user, extension_id=extension.pk, reached=reached)
+    except CaseRefused as refused:
+        messages.error(request, refused.message)
+        return _queue(request, status=409)
+    messages.success(request, _("The call on case %(number)s was recorded.") % {
+        "number": extension.case.number})  # fmt: skip
+    return redirect(reverse("hotline:follow_up_queue") + "#tell")
 
 
 def article_list(request: HttpRequest) -> HttpResponse:

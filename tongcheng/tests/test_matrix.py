@@ -10,7 +10,7 @@ mismatch. Each cell runs in a rolled-back savepoint, so a write in one cell cann
 from __future__ import annotations
 
 from collections.abc import Callable
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from django.db import transaction
@@ -178,6 +178,30 @@ def case_kwargs(which: str) -> dict[str, Any]:
     return {"pk": case.pk}
 
 
+def approved_extension_kwargs(which: str) -> dict[str, Any]:
+    """An approved extension on the target community's case (the caller is still to be told)."""
+    from tongcheng.cases.actions.workflow import (
+        case_decide_extension,
+        case_request_extension,
+        case_sign,
+    )
+    from tongcheng.cases.models import Case
+
+    pk = case_kwargs(which)["pk"]
+    unit = User.objects.get(username="liaison")
+    case = case_sign(actor=unit, case_id=pk, expected_version=Case.objects.get(pk=pk).version)
+    assert case.handle_due is not None
+    extension = case_request_extension(
+        actor=unit, case_id=pk, expected_version=case.version,
+        new_due=case.handle_due.date() + timedelta(days=10), reason="矩阵",
+    )  # fmt: skip
+    case_decide_extension(
+        actor=User.objects.get(username="city_admin"), case_id=pk,
+        expected_version=Case.objects.get(pk=pk).version, approve=True, note="",
+    )  # fmt: skip
+    return {"pk": extension.pk}
+
+
 def case_version(pk: int) -> int:
     from tongcheng.cases.models import Case
 
@@ -328,6 +352,7 @@ TARGETS: dict[str, Target] = {
     "api:case_request_extension": (case_kwargs, "case"),
     "api:case_decide_extension": (case_kwargs, "case"),
     "api:case_supervise": (case_kwargs, "case"),
+    "hotline:caller_told": (approved_extension_kwargs, "case"),
 }
 # Entries whose URL takes fixed arguments that are not scoped objects.
 FIXED_KWARGS: dict[str, dict[str, str]] = {

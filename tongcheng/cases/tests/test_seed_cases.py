@@ -8,7 +8,7 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
-from tongcheng.cases.models import Case, CaseEvent, State
+from tongcheng.cases.models import HANDLING_STATES, Case, CaseEvent, Extension, State
 
 pytestmark = pytest.mark.django_db
 
@@ -29,6 +29,9 @@ def test_it_seeds_cases_in_every_state_once(cast: Any) -> None:
     assert Case.objects.filter(due_provisional=True).exists()
     assert Case.objects.filter(person__isnull=False).exists()
     assert Case.objects.filter(person__isnull=True).exists()
+    # Approved, the caller still to be told (the hotline's follow-up queue reads these).
+    told = Extension.objects.filter(state=Extension.State.APPROVED, caller_told_at__isnull=True)
+    assert told.filter(case__state__in=HANDLING_STATES).exists()
     # Every case's history is in order and ends in its state.
     for case in Case.objects.all():
         steps = list(CaseEvent.objects.filter(case=case).order_by("at", "pk"))

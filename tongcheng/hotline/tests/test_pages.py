@@ -38,7 +38,8 @@ def test_the_follow_up_queue_lists_replied_cases_of_the_scope(
     case = _replied(cast)
     client = cast.client("hotline")
     client.get("/hotline/follow-ups/")
-    # Session, account, memberships; savepoint, count, page, audit event, release.
+    # Session, account, memberships; savepoint, the callers to tell a new deadline, count, page,
+    # audit event, release.
     with django_assert_max_num_queries(9):
         page = client.get("/hotline/follow-ups/").content.decode()
     assert case.number in page
