@@ -3,9 +3,9 @@
 A signed platform call event pops the caller's file on the operator's console; the operator
 opens a case for it, dispatched to the service's unit; the unit's liaison signs it in the inbox
 and replies; the follow-up call is unsatisfied, so the case is reopened; the liaison replies
-again; the second call is satisfied and the case is closed. Then a return with the district
-office's adjudication, an extension asked and approved, and the operator's call that tells the
-caller the new deadline. Screenshots of each step.
+again; the second call is satisfied and the case is closed. Then a return found on the district
+office's dispatch desk and adjudicated, an extension asked and approved, and the operator's call
+that tells the caller the new deadline. Screenshots of each step.
 """
 
 from __future__ import annotations
@@ -145,7 +145,14 @@ def test_a_return_is_adjudicated_and_an_extension_approved(
     assert liaison.locator("main").inner_text()  # the unit no longer sees it: a page says so
 
     office = login(new_context(DESKTOP), server, OFFICE, two_factor=True)
-    office.goto(case_url)
+    # The office finds the return on its dispatch desk and opens the case from there.
+    number = operator.locator("dd").first.inner_text().strip()
+    office.goto("/cases/desk/")
+    returns = office.locator("section#returns")
+    expect(returns).to_contain_text(number)
+    screenshot(office, "case-flow-06-desk")
+    returns.locator("a", has_text=number).click()
+    office.wait_for_url(case_url)
     assert _state(office) == "承办单位已退单"
     lead = office.locator("form[action$='/move/redispatch/'] [name=lead]")
     office.locator("details", has=lead).locator("summary").click()
@@ -155,23 +162,24 @@ def test_a_return_is_adjudicated_and_an_extension_approved(
     assert _state(office) == "已派单"
     history = office.locator("ol.list-group").inner_text()
     assert "退单" in history or "退回" in history
-    screenshot(office, "case-flow-06-return-upheld")
+    screenshot(office, "case-flow-07-return-upheld")
 
     liaison.goto(case_url)
     _move(liaison, "sign")
     _move(liaison, "request_extension", {"new_due": "2026-12-31", "reason": "需等待培训开班"})
+    office.goto("/cases/desk/")
+    expect(office.locator("section#extensions")).to_contain_text("需等待培训开班")
     office.goto(case_url)
     _move(office, "decide_extension", {"approve": "1", "note": "同意"})
     expect(office.locator("ol.list-group")).to_contain_text("同意")
-    screenshot(office, "case-flow-07-extension-approved")
+    screenshot(office, "case-flow-08-extension-approved")
 
     # The caller is to be told the new deadline: the operator's follow-up queue, on a phone.
-    number = office.locator("dd").first.inner_text().strip()
     caller = login(new_context(PHONE), server, OPERATOR, two_factor=False)
     caller.goto("/hotline/follow-ups/")
     task = caller.locator("section#tell li", has_text=number)
     expect(task).to_contain_text("2026-12-31")
-    screenshot(caller, "case-flow-08-tell-the-caller")
+    screenshot(caller, "case-flow-09-tell-the-caller")
     task.locator("button[value=told]").click()
     expect(caller.locator(".alert-success")).to_contain_text(number)
     expect(caller.locator("section#tell")).not_to_contain_text(number)

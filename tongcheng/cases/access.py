@@ -13,15 +13,19 @@ and refuses writes to read-only roles (ReadOnly, 403). The move checks below say
 
 from __future__ import annotations
 
+from django.db.models import Q
+
 from tongcheng.cases.models import Case, CaseUnit, Extension
 from tongcheng.cases.scope import CASE_AREA_ROLES, department_ids
 from tongcheng.cases.servicemodels import Certification, LegalVolunteer
-from tongcheng.lib.areacodes import in_subtree
+from tongcheng.lib.areacodes import in_subtree, subtree_q
 from tongcheng.lib.roles import Role
 from tongcheng.org.access import NotInScope, ReadOnly, may_write
 from tongcheng.org.models import Area, Department, User
 
 DISPATCHERS = frozenset({Role.HOTLINE_OPERATOR, Role.DISTRICT_OFFICE, Role.CITY_ADMIN})
+# Who names the lead unit after two returns (首接负责制).
+LEAD_NAMERS = frozenset({Role.DISTRICT_OFFICE, Role.CITY_ADMIN})
 FOLLOW_UP_ROLES = frozenset(
     {
         Role.HOTLINE_OPERATOR,
@@ -77,7 +81,27 @@ def may_decide(user: User, case: Case) -> bool:
 
 def may_name_lead(user: User, case: Case) -> bool:
     """After two returns the district office (or the city office) names the lead unit."""
-    return may_write(user, case.area_code, {Role.DISTRICT_OFFICE, Role.CITY_ADMIN})
+    return may_write(user, case.area_code, LEAD_NAMERS)
+
+
+# The same three rules as filters of cases, for the lists of what waits for an office (the
+# dispatch desk): each selects exactly the cases its function above answers True for.
+def dispatch_q(user: User) -> Q:
+    """The cases `may_dispatch` allows."""
+    return subtree_q(user.scope_prefixes(DISPATCHERS, write=True))
+
+
+def name_lead_q(user: User) -> Q:
+    """The cases `may_name_lead` allows."""
+    return subtree_q(user.scope_prefixes(LEAD_NAMERS, write=True))
+
+
+def decide_q(user: User) -> Q:
+    """The cases `may_decide` allows: the city office's, and the district office's whose lead
+    unit is not a city unit."""
+    city = subtree_q(user.scope_prefixes({Role.CITY_ADMIN}, write=True))
+    district = subtree_q(user.scope_prefixes({Role.DISTRICT_OFFICE}, write=True))
+    return city | (district & ~Q(lead_department__area__level=Area.Level.CITY))
 
 
 def units_of(user: User, case: Case) -> list[CaseUnit]:

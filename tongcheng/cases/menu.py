@@ -5,6 +5,7 @@ from django.utils.translation import gettext_lazy as _
 from tongcheng.lib.contributions import MenuEntry
 
 MENU = [
+    MenuEntry("cases:desk", _("Dispatch desk"), 14),
     MenuEntry("cases:inbox", _("Inbox"), 15),
     MenuEntry("cases:case_list", _("Cases"), 30),
     MenuEntry("cases:proactive", _("Proactive service"), 31),

@@ -1,8 +1,10 @@
 """The cases' home-page panel: what waits for the user, each line one bounded count.
 
-A liaison sees its unit's cases to sign and overdue; the offices and the hotline the cases
-waiting for dispatch and the returns waiting for a decision. A line is shown only to roles the
-policy lets open its page, and counts with the roles that page acts through.
+A liaison sees its unit's cases to sign and overdue (the inbox); the dispatchers (the offices
+and the hotline) the sections of the dispatch desk — to dispatch, returns to adjudicate and,
+for the deciding offices, extensions to approve, supervised cases, 催办 raised and cases listed
+for 通报 — counted by the desk's own filters (cases/desk.py). A line is shown only to roles
+the policy lets open its page, and counts with the roles that page acts through.
 """
 
 from __future__ import annotations
@@ -13,7 +15,8 @@ from django.db.models import QuerySet
 from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
-from tongcheng.cases.models import Case, CaseUnit, State
+from tongcheng.cases import desk
+from tongcheng.cases.models import CaseUnit
 from tongcheng.cases.scope import department_ids
 from tongcheng.lib.contributions import Panel, Todo, TodoLine
 from tongcheng.lib.roles import Role
@@ -35,34 +38,24 @@ def _unit_overdue(user: User) -> QuerySet[Any]:
     )
 
 
-def _to_dispatch(user: User) -> QuerySet[Any]:
-    return Case.objects.visible_to(user).filter(state=State.RECEIVED)
-
-
-def _returned(user: User) -> QuerySet[Any]:
-    return Case.objects.visible_to(user).filter(state=State.RETURNED)
-
-
 LIAISON = frozenset({Role.DEPT_LIAISON})
-DISPATCHERS = frozenset({Role.HOTLINE_OPERATOR, Role.DISTRICT_OFFICE, Role.CITY_ADMIN})
+DESK = "cases:desk"
 LINES = [
     TodoLine("cases:inbox", _("Cases to sign"), _to_sign, roles=LIAISON),
     TodoLine("cases:inbox", _("Overdue cases of my unit"), _unit_overdue, roles=LIAISON),
+    TodoLine(DESK, _("Cases to dispatch"), desk.to_dispatch, "#to_dispatch"),
+    TodoLine(DESK, _("Returned cases to decide on"), desk.returns_to_adjudicate, "#returns"),
     TodoLine(
-        "cases:case_list", _("Cases to dispatch"), _to_dispatch, "?state=received", DISPATCHERS
+        DESK, _("Extensions to approve"), desk.extensions_to_decide, "#extensions", desk.DECIDERS
     ),
-    TodoLine(
-        "cases:case_list",
-        _("Returned cases to decide on"),
-        _returned,
-        "?state=returned",
-        DISPATCHERS,
-    ),
+    TodoLine(DESK, _("Cases under supervision"), desk.supervised, "#supervised", desk.DECIDERS),
+    TodoLine(DESK, _("催办 raised"), desk.urged, "#urged", desk.DECIDERS),
+    TodoLine(DESK, _("Listed for 通报"), desk.circulated, "#circulated", desk.DECIDERS),
 ]
 
 
 def case_todos(user: User) -> list[Todo]:
-    """Cases to sign and overdue (liaisons); to dispatch and returns to decide (dispatchers)."""
+    """The inbox's lines (liaisons), the desk's (dispatchers)."""
     return line_todos(user, LINES)
 
 

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from tongcheng.cases import limitviews, officeviews, serviceviews, views
+from tongcheng.cases import deskviews, limitviews, officeviews, serviceviews, views
 from tongcheng.cases.kpi import views as kpi_views
 
 app_name = "cases"
@@ -28,4 +28,6 @@ urlpatterns = [
     path("volunteers/", officeviews.volunteer_list, name="volunteer_list"),
     path("volunteers/new/", officeviews.volunteer_new, name="volunteer_create"),
     path("volunteers/<int:pk>/", officeviews.volunteer_edit, name="volunteer_edit"),
+    # The dispatching offices' desk (deskviews).
+    path("desk/", deskviews.desk, name="desk"),
 ]

@@ -3,9 +3,11 @@
 Each case is opened and moved by the demo accounts through the actions, exactly as on the
 pages, then moved back in time as a whole (its steps keep their order; its deadlines are
 computed again from the moved moments), so that the closed cases spread over two years and the
-open ones over the last days, some of them overdue (the sweep then raises their 催办). One
-hardship certification dispatched today has the city office's 30-working-day limit: its
-deadline reaches into 2027, which nobody has entered, and is shown provisional.
+open ones over the last days, some of them overdue (the sweep then raises their 催办). A few
+more fill every section of the dispatch desk (`DESK_ENDINGS`: returned twice, waiting for an
+extension's decision, urged, listed for 通报). One hardship certification dispatched today has
+the city office's 30-working-day limit: its deadline reaches into 2027, which nobody has
+entered, and is shown provisional.
 """
 
 from __future__ import annotations
@@ -103,8 +105,10 @@ def _step(case: Case, move: Callable[..., Any], **kwargs: Any) -> Case:
 
 
 # Long because: one case's walk through every step a demo ending needs, read top to bottom.
-def _walk(cast: Cast, rng: random.Random, ending: str, community: Area) -> Case:
-    service = rng.choice(list(Service.objects.filter(unit__in=LIAISONS)))
+def _walk(
+    cast: Cast, rng: random.Random, ending: str, community: Area, service: Service | None = None
+) -> Case:
+    service = service or rng.choice(list(Service.objects.filter(unit__in=LIAISONS)))
     person = (
         Person.objects.filter(area_code=community.code, status=Person.Status.ACTIVE)
         .order_by("?")
@@ -114,6 +118,8 @@ def _walk(cast: Cast, rng: random.Random, ending: str, community: Area) -> Case:
     opener = cast["city.hotline"] if by_hotline else cast[COMMUNITIES[community.code]]
     natures = [Nature.HELP, Nature.HELP, Nature.COMPLAINT]
     nature = Nature.CONSULTATION if ending == "direct" else rng.choice(natures)
+    if ending in DESK_ENDINGS:
+        nature = Nature.HELP  # 3 working days to handle: the ages below are chosen for them
     with_file = person is not None and rng.random() < 0.7
     case = case_open(
         actor=opener,
@@ -123,7 +129,9 @@ def _walk(cast: Cast, rng: random.Random, ending: str, community: Area) -> Case:
             person=person if with_file else None,
             caller_name="" if with_file else rng.choice(CALLERS),
             caller_phone="" if with_file else f"139{rng.randrange(10**8):08d}",
-            urgency=Urgency.URGENT if rng.random() < 0.1 else Urgency.NORMAL,
+            urgency=Urgency.URGENT
+            if rng.random() < 0.1 and ending not in DESK_ENDINGS
+            else Urgency.NORMAL,
             interpreter="ug" if rng.random() < 0.1 else "",
         ),
     )  # fmt: skip
@@ -139,11 +147,22 @@ def _walk(cast: Cast, rng: random.Random, ending: str, community: Area) -> Case:
     case = _step(case, moves.case_dispatch, actor=hotline, lead=lead)
     if ending == "dispatched":
         return case
-    if ending == "returned":
-        return _step(case, moves.case_return, actor=liaison, reason=ReturnReason.NOT_OUR_DUTY,
+    if ending in ("returned", "returned_twice"):
+        case = _step(case, moves.case_return, actor=liaison, reason=ReturnReason.NOT_OUR_DUTY,
                      basis="该事项属县区级事权，按属地原则办理")  # fmt: skip
+        if ending == "returned":
+            return case
+        # Upheld, and returned again: the office now names the lead unit (首接负责制).
+        case = _step(case, moves.case_adjudicate, actor=hotline, lead=lead, note="维持原派单")
+        return _step(case, moves.case_return, actor=liaison, reason=ReturnReason.OTHER_AREA,
+                     basis="当事人户籍及居住地均不在本区")  # fmt: skip
     case = _step(case, moves.case_sign, actor=liaison)
     office = cast[_office(lead)]
+    if ending == "extension_asked":
+        assert case.handle_due is not None
+        later = case.handle_due.date() + timedelta(days=7)
+        return _step(case, moves.case_request_extension, actor=liaison, new_due=later,
+                     reason="需要与原籍地民政部门核实情况")  # fmt: skip
     if ending == "extended":
         assert case.handle_due is not None
         later = case.handle_due.date() + timedelta(days=10)
@@ -158,7 +177,7 @@ def _walk(cast: Cast, rng: random.Random, ending: str, community: Area) -> Case:
     if ending == "supervised":
         instruction = "请加快办理并及时反馈"
         return _step(case, moves.case_supervise, actor=office, instruction=instruction)
-    if ending == "in_progress":
+    if ending in ("in_progress", "urged", "circulated"):
         return case
     reply = moves.ReplyInput(outcome=Case.Outcome.RESOLVED, reply="已联系当事人并办理")
     case = _step(case, moves.case_reply, actor=liaison, data=reply)
@@ -183,7 +202,7 @@ MOMENTS = ("received_at", "dispatched_at", "signed_at", "replied_at", "closed_at
            "handle_started_at", "urged_at", "reported_at")  # fmt: skip
 
 
-def _back_in_time(case: Case, days: int) -> None:
+def back_in_time(case: Case, days: int) -> None:
     """Move the whole case `days` back: its moments, steps, units and extensions."""
     shift = timedelta(days=days)
     Case.objects.filter(pk=case.pk).update(
@@ -227,12 +246,33 @@ def cases_seed(*, count: int = CASE_COUNT) -> int | None:
     for ending in chosen[:count]:
         case = _walk(cast, rng, ending, rng.choice(communities))
         closed = ending in ("closed", "direct", "unreachable")
-        _back_in_time(case, rng.randrange(10, 720) if closed else rng.randrange(0, 8))
+        back_in_time(case, rng.randrange(10, 720) if closed else rng.randrange(0, 8))
+    _desk_cases(cast, rng)
     _provisional_certification(cast)
     overdue_sweep(now=timezone.now())
     # The moves counted every case into this month; moved back in time, they are counted again.
     kpi_rebuild()
-    return len(chosen[:count]) + 1
+    return len(chosen[:count]) + len(DESK_ENDINGS) + 1
+
+
+# A case for each section of the dispatch desk the weighted endings may leave empty, in 潞州区
+# and led by its district unit, so that both the district office's desk and the city office's
+# show it: ending → days back in time.
+DESK_ENDINGS = {"returned_twice": 1, "extension_asked": 2, "urged": 12, "circulated": 30}
+
+
+def _desk_cases(cast: Cast, rng: random.Random) -> None:
+    """The desk's cases; the one a month old is urged by a sweep three weeks ago (the final
+    sweep lists it for 通报), the one twelve days old by the final sweep."""
+    community = Area.objects.get(code="140403001001")
+    service = Service.objects.filter(unit="hrss").order_by("order", "code").first()
+    assert service is not None
+    for ending, days in DESK_ENDINGS.items():
+        back_in_time(_walk(cast, rng, ending, community, service), days)
+    early = timezone.now() - timedelta(days=21)
+    overdue_sweep(now=early)
+    # The 催办's step happened then, not now.
+    CaseEvent.objects.filter(action="urge", case__urged_at__isnull=False).update(at=early)
 
 
 def _provisional_certification(cast: Cast) -> None:

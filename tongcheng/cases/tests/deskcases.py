@@ -1,11 +1,20 @@
-"""Cases at the steps the offices act on (returns, extensions, supervision), by the real moves."""
+"""Cases in each section of the dispatch desk, made by the real moves (and the real sweep).
+
+The urged and circulated cases are moved a month back in time as a whole (as the demo's are),
+then swept; the sweep moves every case whose deadline it finds missed, which none of the others
+has.
+"""
 
 from __future__ import annotations
 
 from datetime import timedelta
 from typing import Any
 
+from django.utils import timezone
+
 from tongcheng.cases.actions import workflow as moves
+from tongcheng.cases.actions.demo import back_in_time
+from tongcheng.cases.actions.sweep import overdue_sweep
 from tongcheng.cases.models import Case, Extension, ReturnReason
 from tongcheng.cases.tests.factories import liaison, open_case
 from tongcheng.org.models import Department
@@ -77,3 +86,21 @@ def supervised(cast: Any, unit: str = DISTRICT_UNIT) -> Case:
         actor=office, case_id=case.pk, expected_version=case.version,
         instruction="请三日内办结并反馈",
     )  # fmt: skip
+
+
+def urged(cast: Any, unit: str = DISTRICT_UNIT) -> Case:
+    """Dispatched and signed a month ago, its deadline missed: the sweep raised the 催办
+    yesterday."""
+    case = in_progress(cast, unit)
+    back_in_time(case, 30)
+    overdue_sweep(now=timezone.now() - timedelta(days=1))
+    return fresh(case)
+
+
+def circulated(cast: Any, unit: str = DISTRICT_UNIT) -> Case:
+    """Dispatched and signed a month ago: urged three weeks ago, listed for 通报 today."""
+    case = in_progress(cast, unit)
+    back_in_time(case, 30)
+    overdue_sweep(now=timezone.now() - timedelta(days=21))
+    overdue_sweep(now=timezone.now())
+    return fresh(case)

@@ -8,7 +8,10 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from tongcheng.cases.desk import desk_sections
 from tongcheng.cases.models import HANDLING_STATES, Case, CaseEvent, Extension, State
+from tongcheng.org.contributions import acting_for
+from tongcheng.org.models import User
 
 pytestmark = pytest.mark.django_db
 
@@ -23,7 +26,7 @@ def test_it_seeds_cases_in_every_state_once(cast: Any) -> None:
     call_command("seed_ledger", "--count", "200", stdout=StringIO())
     out = StringIO()
     call_command("seed_cases", "--count", "80", stdout=out)
-    assert "Demo cases: 81" in out.getvalue()
+    assert "Demo cases: 85" in out.getvalue()
     states = set(Case.objects.values_list("state", flat=True))
     assert states >= {State.CLOSED, State.IN_PROGRESS, State.DISPATCHED, State.REPLIED}
     assert Case.objects.filter(due_provisional=True).exists()
@@ -36,12 +39,22 @@ def test_it_seeds_cases_in_every_state_once(cast: Any) -> None:
     for case in Case.objects.all():
         steps = list(CaseEvent.objects.filter(case=case).order_by("at", "pk"))
         assert steps[0].action == "open" and steps[-1].to_state == case.state
+    _every_desk_section_has_rows()
     call_command("seed_cases", stdout=out)
     assert "already there" in out.getvalue()
-    assert Case.objects.count() == 81
+    assert Case.objects.count() == 85
 
 
 def test_it_refuses_without_debug(settings: Any) -> None:
     settings.DEBUG = False
     with pytest.raises(CommandError):
         call_command("seed_cases")
+
+
+def _every_desk_section_has_rows() -> None:
+    """The demo's district and city offices see a row in every section of their desk."""
+    for username in ("luzhou.office", "city.admin"):
+        office = User.objects.get(username=username)
+        with acting_for(office, "cases:desk"):
+            empty = [s.key for s in desk_sections(office) if not s.rows]
+        assert empty == [], username
