@@ -5,7 +5,8 @@ opens a case for it, dispatched to the service's unit; the unit's liaison signs 
 and replies; the follow-up call is unsatisfied, so the case is reopened; the liaison replies
 again; the second call is satisfied and the case is closed. Then a return found on the district
 office's dispatch desk and adjudicated, an extension asked and approved, and the operator's call
-that tells the caller the new deadline. Screenshots of each step.
+that tells the caller the new deadline. Then the offices' printable 通报 list. Screenshots of each
+step.
 """
 
 from __future__ import annotations
@@ -185,3 +186,20 @@ def test_a_return_is_adjudicated_and_an_extension_approved(
     expect(caller.locator("section#tell")).not_to_contain_text(number)
     caller.goto(case_url)
     expect(caller.locator("ol.list-group")).to_contain_text("已告知来电人新的办理期限")
+
+
+def test_the_offices_print_the_circulation_list(new_context: NewContext, server: Server) -> None:
+    office = login(new_context(PHONE), server, OFFICE, two_factor=True)
+    office.goto("/cases/desk/")
+    for section in ("to_dispatch", "returns", "extensions", "supervised", "urged", "circulated"):
+        expect(office.locator(f"section#{section}")).to_be_visible()
+    screenshot(office, "desk-phone")
+    office.locator("a[href='/cases/desk/circulation/']").click()
+    expect(office.locator("h1")).to_contain_text("超期诉求通报清单")
+    expect(office.locator("button[data-print]")).to_be_visible()
+    screenshot(office, "circulation-phone")
+    # On paper: the list without the shell and without the buttons.
+    office.emulate_media(media="print")
+    expect(office.locator("nav.tc-navbar")).to_be_hidden()
+    expect(office.locator("button[data-print]")).to_be_hidden()
+    expect(office.locator("h1")).to_be_visible()

@@ -31,13 +31,22 @@ def font_missing() -> bool:
     return not font_path().is_file()
 
 
-def certificate_pdf(certification: Certification) -> bytes:
-    """The certificate as PDF bytes, always in Chinese (FileNotFoundError without the font)."""
+def cjk_document(title: str, *, orientation: str = "portrait") -> FPDF:
+    """An empty A4 document with the CJK face as font "noto" (FileNotFoundError without it);
+    the certificate and the offices' printed lists (cases/circulationpdf.py) start here."""
     path = font_path()
     if not path.is_file():
         raise FileNotFoundError(str(path))
+    pdf = FPDF(orientation=orientation, format="A4")
+    pdf.set_title(title)
+    pdf.add_font("noto", fname=str(path), collection_font_number=SIMPLIFIED_CHINESE)
+    return pdf
+
+
+def certificate_pdf(certification: Certification) -> bytes:
+    """The certificate as PDF bytes, always in Chinese (FileNotFoundError without the font)."""
     with translation.override("zh-hans"):
-        return _render(certification, path)
+        return _render(certification)
 
 
 def _line(pdf: FPDF, text: str, *, size: int, height: float, align: str = "L") -> None:
@@ -45,11 +54,9 @@ def _line(pdf: FPDF, text: str, *, size: int, height: float, align: str = "L") -
     pdf.multi_cell(w=0, h=height, text=text, align=align, new_x="LMARGIN", new_y="NEXT")
 
 
-def _render(certification: Certification, path: Path) -> bytes:
+def _render(certification: Certification) -> bytes:
     title = _("Certificate of extreme hardship")
-    pdf = FPDF(format="A4")
-    pdf.set_title(f"{title} {certification.serial}")
-    pdf.add_font("noto", fname=str(path), collection_font_number=SIMPLIFIED_CHINESE)
+    pdf = cjk_document(f"{title} {certification.serial}")
     pdf.set_margins(25, 25, 25)
     pdf.add_page()
     pdf.set_y(35)

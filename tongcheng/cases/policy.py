@@ -36,8 +36,9 @@ SERVICE_ACTORS = (Role.CITY_ADMIN, Role.DISTRICT_OFFICE, Role.DEPT_LIAISON)
 OFFICES = (Role.CITY_ADMIN, Role.DISTRICT_OFFICE, Role.STREET_OFFICER, Role.INSPECTOR)
 ROSTER_KEEPERS = (Role.CITY_ADMIN, Role.DISTRICT_OFFICE)
 PROACTIVE = (Role.COMMUNITY_OFFICER, Role.STREET_OFFICER)
-# The dispatch desk's users: the dispatchers.
+# The dispatch desk's users (the dispatchers), and the offices that decide for the units.
 DESK_USERS = (Role.CITY_ADMIN, Role.DISTRICT_OFFICE, Role.HOTLINE_OPERATOR)
+DECIDING_OFFICES = (Role.CITY_ADMIN, Role.DISTRICT_OFFICE)
 # Who opens a case through the API: from a file (the file openers) or for a caller without one
 # (also the hotline operators), as actions.intake.case_open allows.
 API_OPENERS = (*FILE_OPENERS, Role.HOTLINE_OPERATOR)
@@ -91,6 +92,9 @@ POLICY: PolicyEntries = {
     # The dispatch desk (派单台): who dispatches (access.DISPATCHERS); the offices' sections of
     # decisions are shown to the deciding offices only (cases/desk.py).
     "cases:desk": only(*DESK_USERS, personal=True),
+    # The 通报 list to print, and as a PDF: the deciding offices' own cases, by unit, no names.
+    "cases:circulation": only(*DECIDING_OFFICES, personal=True),
+    "cases:circulation_pdf": only(*DECIDING_OFFICES, personal=True),
     # The cases' API (cases/api/): the list's and the case page's readers, the moves' actors.
     "api:case_list": _with_volunteers(only(*CASE_READERS, api=True, personal=True)),
     "api:case_detail": _with_volunteers(only(*CASE_READERS, api=True, personal=True)),
