@@ -5,8 +5,8 @@ opens a case for it, dispatched to the service's unit; the unit's liaison signs 
 and replies; the follow-up call is unsatisfied, so the case is reopened; the liaison replies
 again; the second call is satisfied and the case is closed. Then a return found on the district
 office's dispatch desk and adjudicated, an extension asked and approved, and the operator's call
-that tells the caller the new deadline. Then the offices' printable 通报 list. Screenshots of each
-step.
+that tells the caller the new deadline. Then the offices' printable 通报 list and provisional
+deadlines. Screenshots of each step.
 """
 
 from __future__ import annotations
@@ -188,7 +188,9 @@ def test_a_return_is_adjudicated_and_an_extension_approved(
     expect(caller.locator("ol.list-group")).to_contain_text("已告知来电人新的办理期限")
 
 
-def test_the_offices_print_the_circulation_list(new_context: NewContext, server: Server) -> None:
+def test_the_offices_print_the_circulation_list_and_see_the_provisional_deadlines(
+    new_context: NewContext, server: Server
+) -> None:
     office = login(new_context(PHONE), server, OFFICE, two_factor=True)
     office.goto("/cases/desk/")
     for section in ("to_dispatch", "returns", "extensions", "supervised", "urged", "circulated"):
@@ -203,3 +205,7 @@ def test_the_offices_print_the_circulation_list(new_context: NewContext, server:
     expect(office.locator("nav.tc-navbar")).to_be_hidden()
     expect(office.locator("button[data-print]")).to_be_hidden()
     expect(office.locator("h1")).to_be_visible()
+    admin = login(new_context(DESKTOP), server, "city.admin", two_factor=True)
+    admin.goto("/cases/provisional/")
+    expect(admin.locator("h1")).to_contain_text("暂定时限")
+    screenshot(admin, "provisional-deadlines")

@@ -1,5 +1,5 @@
-"""The dispatching offices' pages: the dispatch desk (派单台), and the printable 通报 list and
-its PDF.
+"""The dispatching offices' pages: the dispatch desk (派单台), the printable 通报 list and its
+PDF, and the city office's list of provisional deadlines.
 
 The desk is the dispatchers' to-do (the district and city offices, the hotline operators); a
 unit's liaison has the inbox instead (views.inbox). Every action is taken on the case page the
@@ -18,6 +18,7 @@ from tongcheng.cases.certificate import font_missing
 from tongcheng.cases.circulation import CIRCULATION_LIMIT, Circulation, circulation
 from tongcheng.cases.circulationpdf import circulation_pdf as render_pdf
 from tongcheng.cases.desk import desk_sections, shown_case_ids
+from tongcheng.cases.provisional import provisional_list
 from tongcheng.org.contributions import may_open
 from tongcheng.org.models import User
 
@@ -69,3 +70,9 @@ def circulation_pdf(request: HttpRequest) -> HttpResponse:
     name = f"circulation-{listing.today:%Y%m%d}.pdf"
     response["Content-Disposition"] = f'attachment; filename="{name}"'
     return response
+
+
+def provisional(request: HttpRequest) -> HttpResponse:
+    """Open cases with a provisional deadline, and the missing years to enter (org's page)."""
+    listing = provisional_list(_user(request))
+    return render(request, "cases/provisional.html", {"listing": listing})

@@ -14,4 +14,6 @@ MENU = [
     MenuEntry("cases:certificate_verify", _("Check a certificate"), 34),
     MenuEntry("cases:kpi", _("Case KPIs"), 35),
     MenuEntry("cases:time_limits", _("Time limits"), 36),
+    # Beside the working calendar (org, 55), where the missing years are entered.
+    MenuEntry("cases:provisional", _("Provisional deadlines"), 56),
 ]

@@ -3,8 +3,9 @@
 A liaison sees its unit's cases to sign and overdue (the inbox); the dispatchers (the offices
 and the hotline) the sections of the dispatch desk — to dispatch, returns to adjudicate and,
 for the deciding offices, extensions to approve, supervised cases, 催办 raised and cases listed
-for 通报 — counted by the desk's own filters (cases/desk.py). A line is shown only to roles
-the policy lets open its page, and counts with the roles that page acts through.
+for 通报 — counted by the desk's own filters (cases/desk.py); the city office also the open
+cases whose deadline is provisional. A line is shown only to roles the policy lets open its
+page, and counts with the roles that page acts through.
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tongcheng.cases import desk
 from tongcheng.cases.models import CaseUnit
+from tongcheng.cases.provisional import provisional_cases
 from tongcheng.cases.scope import department_ids
 from tongcheng.lib.contributions import Panel, Todo, TodoLine
 from tongcheng.lib.roles import Role
@@ -51,11 +53,12 @@ LINES = [
     TodoLine(DESK, _("Cases under supervision"), desk.supervised, "#supervised", desk.DECIDERS),
     TodoLine(DESK, _("催办 raised"), desk.urged, "#urged", desk.DECIDERS),
     TodoLine(DESK, _("Listed for 通报"), desk.circulated, "#circulated", desk.DECIDERS),
+    TodoLine("cases:provisional", _("Cases with a provisional deadline"), provisional_cases),
 ]
 
 
 def case_todos(user: User) -> list[Todo]:
-    """The inbox's lines (liaisons), the desk's (dispatchers)."""
+    """The inbox's lines (liaisons), the desk's (dispatchers), the provisional deadlines."""
     return line_todos(user, LINES)
 
 

@@ -95,6 +95,10 @@ POLICY: PolicyEntries = {
     # The 通报 list to print, and as a PDF: the deciding offices' own cases, by unit, no names.
     "cases:circulation": only(*DECIDING_OFFICES, personal=True),
     "cases:circulation_pdf": only(*DECIDING_OFFICES, personal=True),
+    # Open cases with a provisional deadline: the city office, beside the working calendar.
+    "cases:provisional": only(
+        Role.CITY_ADMIN, note="case numbers, services and deadlines; no person"
+    ),
     # The cases' API (cases/api/): the list's and the case page's readers, the moves' actors.
     "api:case_list": _with_volunteers(only(*CASE_READERS, api=True, personal=True)),
     "api:case_detail": _with_volunteers(only(*CASE_READERS, api=True, personal=True)),

@@ -28,8 +28,9 @@ urlpatterns = [
     path("volunteers/", officeviews.volunteer_list, name="volunteer_list"),
     path("volunteers/new/", officeviews.volunteer_new, name="volunteer_create"),
     path("volunteers/<int:pk>/", officeviews.volunteer_edit, name="volunteer_edit"),
-    # The dispatching offices' desk and the 通报 list (deskviews).
+    # The dispatching offices' desk, the 通报 list, the provisional deadlines (deskviews).
     path("desk/", deskviews.desk, name="desk"),
     path("desk/circulation/", deskviews.circulation_list, name="circulation"),
     path("desk/circulation/pdf/", deskviews.circulation_pdf, name="circulation_pdf"),
+    path("provisional/", deskviews.provisional, name="provisional"),
 ]

@@ -114,6 +114,7 @@ NOT_PERSONAL: dict[str, str] = {
     "api:case_request_extension": "a move (POST), audited as its case.<move> event",
     "api:case_decide_extension": "a move (POST), audited as its case.<move> event",
     "api:case_supervise": "a move (POST), audited as its case.<move> event",
+    "cases:provisional": "case numbers, services, communities and deadlines; no person",
     "hotline:caller_told": "POST only: records a call, audited as its case.caller_told event",
 }
 

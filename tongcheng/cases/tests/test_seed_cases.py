@@ -11,6 +11,7 @@ from django.core.management import CommandError, call_command
 from tongcheng.cases.circulation import circulation
 from tongcheng.cases.desk import desk_sections
 from tongcheng.cases.models import HANDLING_STATES, Case, CaseEvent, Extension, State
+from tongcheng.cases.provisional import provisional_list
 from tongcheng.org.contributions import acting_for
 from tongcheng.org.models import User
 
@@ -60,3 +61,6 @@ def _every_desk_section_has_rows() -> None:
             empty = [s.key for s in desk_sections(office) if not s.rows]
             listed = circulation(office).count
         assert empty == [] and listed >= 1, username
+    admin = User.objects.get(username="city.admin")
+    with acting_for(admin, "cases:provisional"):
+        assert provisional_list(admin).years
