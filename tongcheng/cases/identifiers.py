@@ -60,16 +60,3 @@ def masked_contact(case: Case) -> tuple[str, str]:
     name, phone = contact(case)
     shown = name if case.person is not None else mask_name(name)
     return shown, mask_phone(phone) if phone else ""
-
-
-# A certificate's verification code: printed on the paper, kept encrypted (a reader of the
-# database cannot make a certificate that checks out).
-VERIFY_CODE_CONTEXT = "certification.verify_code"
-
-
-def verify_code_column(code: str) -> str:
-    return crypto.encrypt(code, context=VERIFY_CODE_CONTEXT)
-
-
-def verify_code_of(stored: str) -> str:
-    return crypto.decrypt(stored, context=VERIFY_CODE_CONTEXT)

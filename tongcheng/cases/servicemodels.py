@@ -22,7 +22,7 @@ from django.utils import timezone
 from django.utils.translation import gettext_lazy as _
 
 from tongcheng.cases import scope
-from tongcheng.cases.identifiers import verify_code_of
+from tongcheng.cases.certcodes import verify_code_of
 from tongcheng.lib.areacodes import subtree_q
 from tongcheng.lib.roles import AREA_ROLES
 from tongcheng.org.models import Area, Department

@@ -230,7 +230,7 @@ def certification_kwargs(which: str) -> dict[str, Any]:
     """A certification granted on a case of a file in the target community; its case is
     dispatched to the cast liaison's unit (人社局), so that the liaison is its unit."""
     from tongcheng.cases.actions.workflow import case_dispatch
-    from tongcheng.cases.identifiers import verify_code_column
+    from tongcheng.cases.certcodes import verify_code_column
     from tongcheng.cases.servicemodels import Certification
     from tongcheng.cases.tests.factories import open_case
     from tongcheng.org.models import Department

@@ -23,8 +23,8 @@ from django.utils.translation import gettext as _
 
 from tongcheng.cases import access
 from tongcheng.cases.actions.steps import lock, record_step
+from tongcheng.cases.certcodes import verify_code_column
 from tongcheng.cases.errors import CaseRefused
-from tongcheng.cases.identifiers import verify_code_column
 from tongcheng.cases.models import HANDLING_STATES, Case, CaseUnit, Service
 from tongcheng.cases.servicemodels import Certification, EmploymentOutcome, FeeWaiver, ReliefPayment
 from tongcheng.cases.serviceselectors import valid_certification

@@ -4,7 +4,7 @@ from typing import Any
 
 from django.db import migrations, models
 
-from tongcheng.cases.identifiers import verify_code_column, verify_code_of
+from tongcheng.cases.certcodes import verify_code_column, verify_code_of
 
 
 def encrypt(apps: Any, schema_editor: Any) -> None:

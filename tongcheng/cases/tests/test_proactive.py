@@ -14,7 +14,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from tongcheng.audit.models import AuditEvent
-from tongcheng.cases.identifiers import verify_code_column
+from tongcheng.cases.certcodes import verify_code_column
 from tongcheng.cases.models import Case, Channel
 from tongcheng.cases.proactive import PAGE_SIZE, coming_september, school_age_births
 from tongcheng.cases.servicemodels import Certification
