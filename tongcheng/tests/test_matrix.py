@@ -49,6 +49,10 @@ AREA_SCOPE: dict[str, frozenset[str]] = {
 # the person's consent on file), and the matrix's cases are assigned to nobody.
 CASE_SCOPE: dict[str, frozenset[str]] = {**AREA_SCOPE, "volunteer": frozenset()}
 
+# Joint meetings: the offices see their district's (a street officer or inspector below it too),
+# the cast liaison the meetings its unit is invited to (the matrix's meetings invite it).
+MEETING_SCOPE: dict[str, frozenset[str]] = {**AREA_SCOPE, "street": frozenset({"own", "sibling"})}
+
 # Accounts each account manager may read, and may change (it could grant all their roles).
 ACCOUNT_READ: dict[str, frozenset[str]] = {
     "district": frozenset({"own", "sibling"}),
@@ -285,6 +289,25 @@ def service_limit_kwargs(which: str) -> dict[str, Any]:
     return {"pk": row.pk}
 
 
+def meeting_kwargs(which: str) -> dict[str, Any]:
+    """A joint meeting of the target community's district, inviting the cast liaison's unit."""
+    from tongcheng.meetings.tests.factories import meeting
+
+    district = AREAS[which][:6].ljust(12, "0")
+    return {"pk": meeting(district, units=["city-hrss"]).pk}
+
+
+def meeting_document_kwargs(which: str) -> dict[str, Any]:
+    return meeting_kwargs(which) | {"document": "notice", "kind": "docx"}
+
+
+def action_item_kwargs(which: str) -> dict[str, Any]:
+    """An action item of such a meeting, assigned to the cast liaison's unit."""
+    from tongcheng.meetings.tests.factories import action_item
+
+    return {"pk": action_item(meeting_kwargs(which)["pk"], "city-hrss").pk}
+
+
 def membership_kwargs(which: str) -> dict[str, Any]:
     membership = Membership.objects.get(user__username=ACCOUNTS[which])
     return {"pk": membership.user_id, "membership_pk": membership.pk}
@@ -353,6 +376,19 @@ TARGETS: dict[str, Target] = {
     "api:case_decide_extension": (case_kwargs, "case"),
     "api:case_supervise": (case_kwargs, "case"),
     "hotline:caller_told": (approved_extension_kwargs, "case"),
+    "meetings:meeting_detail": (meeting_kwargs, "meeting"),
+    "meetings:meeting_answer": (meeting_kwargs, "meeting"),
+    "meetings:meeting_report": (meeting_kwargs, "meeting"),
+    "meetings:meeting_minutes": (meeting_kwargs, "meeting"),
+    "meetings:meeting_attendance": (meeting_kwargs, "meeting"),
+    "meetings:item_create": (meeting_kwargs, "meeting"),
+    "meetings:meeting_document": (meeting_document_kwargs, "meeting"),
+    "meetings:item_detail": (action_item_kwargs, "meeting"),
+    "meetings:item_report": (action_item_kwargs, "meeting"),
+    "meetings:item_supervise": (action_item_kwargs, "meeting"),
+    "api:meeting_detail": (meeting_kwargs, "meeting"),
+    "api:action_item_detail": (action_item_kwargs, "meeting"),
+    "api:action_item_report": (action_item_kwargs, "meeting"),
 }
 # Entries whose URL takes fixed arguments that are not scoped objects.
 FIXED_KWARGS: dict[str, dict[str, str]] = {
@@ -367,7 +403,10 @@ POST_ONLY = {"logout", "notify:open"}
 PATCH_JSON = {"api:person_update"}
 # API writes that take a JSON body: "{}" reaches the scope check (a form-encoded empty POST would
 # be refused as an unreadable body first) and then fails validation (400).
-POST_JSON = {"api:person_visit_create", "api:person_movement_create", "api:transfer_decide"}
+POST_JSON = {
+    "api:person_visit_create", "api:person_movement_create", "api:transfer_decide",
+    "api:meeting_create", "api:action_item_report",
+}  # fmt: skip
 # API moves of a case: "{}" with the case's version in If-Match, as a client that has just read it
 # (428/412 otherwise); the move's form or the action then refuses (400/409) or makes it.
 CASE_MOVES = {
@@ -402,7 +441,7 @@ def expected(username: str, name: str, entry: Access, which: str | None) -> str:
         if entry.write and which not in ACCOUNT_WRITE.get(username, frozenset()):
             return "403"
         return "ok"
-    scope = CASE_SCOPE if kind == "case" else AREA_SCOPE
+    scope = {"case": CASE_SCOPE, "meeting": MEETING_SCOPE}.get(kind, AREA_SCOPE)
     return "ok" if which in scope[username] else "404"
 
 
