@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from typing import Any
+
 from django import forms
 from django.contrib import messages
 from django.http import HttpRequest, HttpResponse
@@ -32,3 +35,23 @@ def refused(
 def page_number(request: HttpRequest) -> int:
     raw = request.GET.get("page", "1")
     return int(raw) if raw.isdigit() and 0 < int(raw) < 10_000 else 1
+
+
+def run_step(
+    request: HttpRequest,
+    form: forms.Form,
+    step: Callable[[dict[str, Any]], object],
+    done: str,
+    to: str,
+    pk: int,
+) -> HttpResponse:
+    """A POST step of a page: the form's errors or the step's refusal as a message, else the
+    step made and `done` said; back to the page `to` of `pk` either way."""
+    if not form.is_valid():
+        return refused(request, problems(form), to, pk)
+    try:
+        step(form.cleaned_data)
+    except MeetingRefused as error:
+        return refused(request, error, to, pk)
+    messages.success(request, done)
+    return redirect(to, pk)

@@ -3,9 +3,10 @@ liaison's page; the compliance figures."""
 
 from __future__ import annotations
 
-from django.contrib import messages
+from typing import Any
+
 from django.http import HttpRequest, HttpResponse
-from django.shortcuts import redirect, render
+from django.shortcuts import render
 from django.utils.translation import gettext as _
 from django.views.decorators.http import require_POST
 
@@ -14,11 +15,10 @@ from tongcheng.meetings.access import get_item_for_user, may_convene, may_report
 from tongcheng.meetings.actions.items import item_report as report_action
 from tongcheng.meetings.actions.items import item_supervise as supervise_action
 from tongcheng.meetings.compliance import compliance as compliance_rows
-from tongcheng.meetings.errors import MeetingRefused
 from tongcheng.meetings.forms import ItemReportForm, SuperviseForm
 from tongcheng.meetings.models import ActionItem
 from tongcheng.meetings.scope import OFFICE_READERS
-from tongcheng.meetings.views.common import page_number, problems, refused
+from tongcheng.meetings.views.common import page_number, run_step
 from tongcheng.org.access import ReadOnly
 from tongcheng.org.models import User
 
@@ -56,16 +56,12 @@ def item_report(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item_for_user(user, pk, write=True)
     if not may_report(user, item):
         raise ReadOnly("action_item", pk, "not its unit")
-    form = ItemReportForm(request.POST)
-    if not form.is_valid():
-        return refused(request, problems(form), ITEM, pk)
-    try:
-        report_action(actor=user, item_id=item.pk, text=form.cleaned_data["text"],
-                      done=form.cleaned_data["done"])  # fmt: skip
-    except MeetingRefused as error:
-        return refused(request, error, ITEM, pk)
-    messages.success(request, _("The report is saved."))
-    return redirect(ITEM, pk)
+
+    def step(data: dict[str, Any]) -> object:
+        return report_action(actor=user, item_id=item.pk, text=data["text"], done=data["done"])
+
+    done = _("The report is saved.")
+    return run_step(request, ItemReportForm(request.POST), step, done, ITEM, pk)
 
 
 @require_POST
@@ -74,16 +70,12 @@ def item_supervise(request: HttpRequest, pk: int) -> HttpResponse:
     item = get_item_for_user(user, pk, write=True)
     if not may_convene(user, item.area_code):
         raise ReadOnly("action_item", pk, "not its office")
-    form = SuperviseForm(request.POST)
-    if not form.is_valid():
-        return refused(request, problems(form), ITEM, pk)
-    try:
-        supervise_action(actor=user, item_id=item.pk,
-                         instruction=form.cleaned_data["instruction"])  # fmt: skip
-    except MeetingRefused as error:
-        return refused(request, error, ITEM, pk)
-    messages.success(request, _("The item is under supervision; the unit is told."))
-    return redirect(ITEM, pk)
+
+    def step(data: dict[str, Any]) -> object:
+        return supervise_action(actor=user, item_id=item.pk, instruction=data["instruction"])
+
+    done = _("The item is under supervision; the unit is told.")
+    return run_step(request, SuperviseForm(request.POST), step, done, ITEM, pk)
 
 
 def mine(request: HttpRequest) -> HttpResponse:

@@ -3,6 +3,7 @@ documents, the office's cadence."""
 
 from __future__ import annotations
 
+from typing import Any
 from urllib.parse import quote
 
 from django.contrib import messages
@@ -28,7 +29,7 @@ from tongcheng.meetings.forms import (
     SettingForm,
 )
 from tongcheng.meetings.models import Invitation, Meeting, OfficeSetting
-from tongcheng.meetings.views.common import page_number, problems, refused
+from tongcheng.meetings.views.common import page_number, refused, run_step
 from tongcheng.org.access import ReadOnly
 from tongcheng.org.models import Department, User
 
@@ -111,62 +112,44 @@ def _my_invitation(user: User, meeting: Meeting) -> Invitation | None:
 @require_POST
 def meeting_answer(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
-    meeting = get_meeting_for_user(user, pk)
-    invitation = invitation_of(user, meeting)
-    form = AnswerForm(request.POST)
-    if not form.is_valid():
-        return refused(request, problems(form), DETAIL, pk)
-    try:
-        actions.invitation_answer(
-            actor=user, invitation_id=invitation.pk, attending=form.cleaned_data["attending"],
-            delegate=form.cleaned_data["delegate"], reason=form.cleaned_data["reason"],
-            expected=form.cleaned_data["expected"],
+    invitation = invitation_of(user, get_meeting_for_user(user, pk))
+
+    def step(data: dict[str, Any]) -> object:
+        return actions.invitation_answer(
+            actor=user, invitation_id=invitation.pk, attending=data["attending"],
+            delegate=data["delegate"], reason=data["reason"], expected=data["expected"],
         )  # fmt: skip
-    except MeetingRefused as error:
-        return refused(request, error, DETAIL, pk)
-    messages.success(request, _("Your unit's answer is saved."))
-    return redirect(DETAIL, pk)
+
+    done = _("Your unit's answer is saved.")
+    return run_step(request, AnswerForm(request.POST), step, done, DETAIL, pk)
 
 
 @require_POST
 def meeting_report(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     invitation = invitation_of(user, get_meeting_for_user(user, pk))
-    form = ReportForm(request.POST)
-    if not form.is_valid():
-        return refused(request, problems(form), DETAIL, pk)
-    try:
-        actions.report_save(actor=user, invitation_id=invitation.pk,
-                            text=form.cleaned_data["report"])  # fmt: skip
-    except MeetingRefused as error:
-        return refused(request, error, DETAIL, pk)
-    messages.success(request, _("The work report is saved."))
-    return redirect(DETAIL, pk)
+
+    def step(data: dict[str, Any]) -> object:
+        return actions.report_save(actor=user, invitation_id=invitation.pk, text=data["report"])
+
+    done = _("The work report is saved.")
+    return run_step(request, ReportForm(request.POST), step, done, DETAIL, pk)
 
 
 @require_POST
 def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     meeting = get_meeting_for_user(user, pk, write=True)
-    form = MinutesForm(request.POST)
-    if not form.is_valid():
-        return refused(request, problems(form), DETAIL, pk)
-    try:
-        actions.minutes_save(
-            actor=user,
-            meeting_id=meeting.pk,
-            text=form.cleaned_data["minutes"],
-            chair=form.cleaned_data["chair"],
+    issue = "issue" in request.POST
+
+    def step(data: dict[str, Any]) -> object:
+        saved = actions.minutes_save(
+            actor=user, meeting_id=meeting.pk, text=data["minutes"], chair=data["chair"]
         )
-        if "issue" in request.POST:
-            actions.meeting_issue(actor=user, meeting_id=meeting.pk)
-    except MeetingRefused as error:
-        return refused(request, error, DETAIL, pk)
-    issued = "issue" in request.POST
-    messages.success(
-        request, _("The minutes are issued.") if issued else _("The minutes are saved.")
-    )
-    return redirect(DETAIL, pk)
+        return actions.meeting_issue(actor=user, meeting_id=meeting.pk) if issue else saved
+
+    done = _("The minutes are issued.") if issue else _("The minutes are saved.")
+    return run_step(request, MinutesForm(request.POST), step, done, DETAIL, pk)
 
 
 @require_POST
@@ -174,34 +157,26 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     meeting = get_meeting_for_user(user, pk, write=True)
     invitations = list(meeting.invitations.select_related("department"))
+
+    def step(data: dict[str, Any]) -> object:
+        rows = [actions.Attendance(i.pk, data[f"a{i.pk}"], data[f"r{i.pk}"]) for i in invitations]
+        return actions.attendance_record(actor=user, meeting_id=meeting.pk, rows=rows)
+
     form = AttendanceForm(request.POST, invitations=invitations)
-    if not form.is_valid():
-        return refused(request, problems(form), DETAIL, pk)
-    rows = [
-        actions.Attendance(i.pk, form.cleaned_data[f"a{i.pk}"], form.cleaned_data[f"r{i.pk}"])
-        for i in invitations
-    ]
-    try:
-        actions.attendance_record(actor=user, meeting_id=meeting.pk, rows=rows)
-    except MeetingRefused as error:
-        return refused(request, error, DETAIL, pk)
-    messages.success(request, _("The attendance is saved."))
-    return redirect(DETAIL, pk)
+    return run_step(request, form, step, _("The attendance is saved."), DETAIL, pk)
 
 
 @require_POST
 def item_create(request: HttpRequest, pk: int) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     meeting = get_meeting_for_user(user, pk, write=True)
+
+    def step(data: dict[str, Any]) -> object:
+        return item_actions.item_create(actor=user, meeting_id=meeting.pk, **data)
+
     form = ItemForm(request.POST, units=_invited_units(meeting))
-    if not form.is_valid():
-        return refused(request, problems(form), DETAIL, pk)
-    try:
-        item_actions.item_create(actor=user, meeting_id=meeting.pk, **form.cleaned_data)
-    except MeetingRefused as error:
-        return refused(request, error, DETAIL, pk)
-    messages.success(request, _("The action item is assigned; the unit is told."))
-    return redirect(DETAIL, pk)
+    done = _("The action item is assigned; the unit is told.")
+    return run_step(request, form, step, done, DETAIL, pk)
 
 
 def meeting_document(request: HttpRequest, pk: int, document: str, kind: str) -> HttpResponse:
