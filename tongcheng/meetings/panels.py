@@ -1,7 +1,7 @@
 """The meetings' home-page panel.
 
 - A convening office: its next joint meeting (the one scheduled, or the day its cadence asks
-  for one: selectors.next_meeting, three small queries per office) and its overdue items.
+  for one: selectors.next_meetings, one query for all its offices) and its overdue items.
 - A liaison: its unit's invitations to answer and its open action items (next to the inbox).
 """
 
@@ -49,14 +49,14 @@ def next_meeting_todos(user: Any) -> list[Todo]:
     if not may_open(user, "meetings:meeting_create"):
         return []
     with acting_for(user, "meetings:meeting_create"):
-        upcoming = [selectors.next_meeting(area) for area in selectors.convening_offices(user)]
+        upcoming = selectors.next_meetings(user)
     today = timezone.localdate()
     todos = []
     for soon in upcoming:
         words = {"office": soon.area.name, "day": soon.due.isoformat()}
-        if soon.meeting is not None:
+        if soon.meeting_id is not None:
             label = _("%(office)s: next joint meeting on %(day)s; days to go") % words
-            url = reverse("meetings:meeting_detail", args=[soon.meeting.pk])
+            url = reverse("meetings:meeting_detail", args=[soon.meeting_id])
         elif soon.overdue:
             label = _("%(office)s: a joint meeting was due by %(day)s; none is scheduled") % words
             url = reverse("meetings:meeting_create")

@@ -6,8 +6,9 @@ from __future__ import annotations
 import calendar as months
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
-from django.db.models import Count, Model, Q, QuerySet
+from django.db.models import Count, F, Max, Model, OuterRef, Q, QuerySet, Subquery
 from django.utils import timezone
 
 from tongcheng.meetings.models import (
@@ -16,7 +17,6 @@ from tongcheng.meetings.models import (
     ActionNote,
     Invitation,
     Meeting,
-    OfficeSetting,
 )
 from tongcheng.meetings.scope import CONVENERS, liaison_units
 from tongcheng.org.models import Area, Department, User
@@ -81,13 +81,14 @@ def item_notes(item: ActionItem) -> list[ActionNote]:
 @dataclass(frozen=True)
 class NextMeeting:
     area: Area
-    meeting: Meeting | None  # the one scheduled, if any
+    meeting_id: int | None  # the one scheduled, if any
+    title: str
     due: date  # its day, or the day the cadence asks for the next one
     cadence_months: int
 
     @property
     def overdue(self) -> bool:
-        return self.meeting is None and self.due < timezone.localdate()
+        return self.meeting_id is None and self.due < timezone.localdate()
 
 
 def add_months(day: date, n: int) -> date:
@@ -96,29 +97,52 @@ def add_months(day: date, n: int) -> date:
     return date(year, month, min(day.day, months.monthrange(year, month)[1]))
 
 
-def next_meeting(area: Area) -> NextMeeting:
-    """The office's next meeting: the earliest scheduled one to come, else the one due by its
-    cadence (the last meeting's day plus the cadence; today when it never met). Three queries."""
-    setting = OfficeSetting.objects.filter(area=area).first()
-    cadence = setting.cadence_months if setting is not None else DEFAULT_CADENCE_MONTHS
-    now = timezone.now()
-    scheduled = Meeting.objects.filter(area=area).upcoming(now).order_by("starts_at", "pk").first()
-    if scheduled is not None:
-        return NextMeeting(area, scheduled, timezone.localtime(scheduled.starts_at).date(), cadence)
-    last = Meeting.objects.filter(area=area).order_by("-starts_at", "-pk").first()
-    if last is None:
-        return NextMeeting(area, None, timezone.localdate(), cadence)
-    return NextMeeting(area, None, add_months(timezone.localtime(last.starts_at).date(), cadence),
-                       cadence)  # fmt: skip
+def office_codes(user: User) -> list[str]:
+    """The offices the user convenes for (its city or district memberships)."""
+    return sorted(
+        {
+            m.area.code
+            for m in user.active_memberships()
+            if m.role in CONVENERS and m.area.level in (Area.Level.CITY, Area.Level.DISTRICT)
+        }
+    )
 
 
 def convening_offices(user: User) -> list[Area]:
-    """The offices the user convenes for (its city or district memberships)."""
-    codes = {
-        m.area.code for m in user.active_memberships()
-        if m.role in CONVENERS and m.area.level in (Area.Level.CITY, Area.Level.DISTRICT)
-    }  # fmt: skip
-    return list(Area.objects.filter(code__in=sorted(codes)).order_by("code"))
+    return list(Area.objects.filter(code__in=office_codes(user)).order_by("code"))
+
+
+def next_meetings(user: User) -> list[NextMeeting]:
+    """Each office's next meeting: the earliest scheduled one to come, else the one due by its
+    cadence (the last meeting's day plus the cadence; today when it never met). One query for
+    all the user's offices."""
+    codes = office_codes(user)
+    if not codes:
+        return []
+    upcoming = Meeting.objects.filter(area=OuterRef("pk")).upcoming().order_by("starts_at", "pk")
+    areas = (
+        Area.objects.filter(code__in=codes)
+        .annotate(
+            next_pk=Subquery(upcoming.values("pk")[:1]),
+            next_title=Subquery(upcoming.values("title")[:1]),
+            next_at=Subquery(upcoming.values("starts_at")[:1]),
+            last_at=Max("meetings__starts_at"),
+            cadence=F("meeting_setting__cadence_months"),
+        )
+        .order_by("code")
+    )
+    return [_next_of(area) for area in areas]
+
+
+def _next_of(area: Any) -> NextMeeting:
+    cadence = area.cadence or DEFAULT_CADENCE_MONTHS
+    if area.next_pk is not None:
+        day = timezone.localtime(area.next_at).date()
+        return NextMeeting(area, area.next_pk, area.next_title, day, cadence)
+    if area.last_at is None:
+        return NextMeeting(area, None, "", timezone.localdate(), cadence)
+    due = add_months(timezone.localtime(area.last_at).date(), cadence)
+    return NextMeeting(area, None, "", due, cadence)
 
 
 def invitable_units(area: Area) -> QuerySet[Department]:

@@ -18,8 +18,9 @@ from docx.oxml.ns import qn
 from tongcheng.audit.models import AuditEvent
 from tongcheng.cases.tests.factories import liaison
 from tongcheng.meetings.actions.items import item_report
-from tongcheng.meetings.actions.meetings import minutes_save
+from tongcheng.meetings.actions.meetings import minutes_save, setting_save
 from tongcheng.meetings.models import ActionItem, Invitation, Meeting
+from tongcheng.meetings.selectors import next_meetings
 from tongcheng.meetings.tests.factories import action_item, meeting
 from tongcheng.notify.models import Notification
 
@@ -94,9 +95,8 @@ def test_the_lists_cost_the_same_whatever_the_rows(
     client = cast.client("district")
     client.get(reverse("meetings:meeting_list"))
     # Session, account, memberships; savepoint; the page of meetings with their counts; the
-    # offices convened for, the office's setting, its next scheduled and its last meeting (the
-    # banner); release.
-    with django_assert_num_queries(10):
+    # banner (the offices with their next scheduled and last meeting and cadence); release.
+    with django_assert_num_queries(7):
         assert client.get(reverse("meetings:meeting_list")).status_code == 200
     # Session, account, memberships; savepoint; the page of items with units and meetings;
     # release.
@@ -113,7 +113,7 @@ def test_the_lists_cost_the_same_whatever_the_rows(
         assert officer.get(reverse("meetings:mine")).status_code == 200
     for n in range(3):
         action_item(_past(title=f"再{n}").pk, "city-hrss")
-    with django_assert_num_queries(10):
+    with django_assert_num_queries(7):
         client.get(reverse("meetings:meeting_list"))
     with django_assert_num_queries(7):
         officer.get(reverse("meetings:mine"))
@@ -296,3 +296,27 @@ def test_the_leader_sees_small_counts_as_below_five(cast: Any) -> None:
     assert "&lt;5" in page and ">2<" not in page
     office = cast.client("district").get(reverse("meetings:compliance")).content.decode()
     assert ">2<" in office and ">8<" in office
+
+
+def test_without_a_scheduled_meeting_the_cadence_says_when_the_next_is_due(cast: Any) -> None:
+    meeting(starts_at=timezone.now() - timedelta(days=70))
+    setting_save(
+        actor=cast.district,
+        area=cast.areas["district"],
+        cadence_months=2,
+        office_name="",
+        contact="民族科 0355-2021234",
+    )
+    (soon,) = next_meetings(cast.district)
+    assert soon.meeting_id is None and soon.cadence_months == 2 and soon.overdue
+    home = cast.client("district").get("/").content.decode()
+    assert "尚未安排" in home and soon.due.isoformat() in home
+    setting_save(
+        actor=cast.district,
+        area=cast.areas["district"],
+        cadence_months=6,
+        office_name="",
+        contact="",
+    )
+    (later,) = next_meetings(cast.district)
+    assert not later.overdue and later.due > timezone.localdate()

@@ -44,7 +44,7 @@ TYPES = {
 def meeting_list(request: HttpRequest) -> HttpResponse:
     user: User = request.user  # type: ignore[assignment]
     meetings, has_next = selectors.meeting_page(user, page_number(request))
-    upcoming = [selectors.next_meeting(area) for area in selectors.convening_offices(user)]
+    upcoming = selectors.next_meetings(user)
     return render(request, "meetings/meeting_list.html", {
         "meetings": meetings, "has_next": has_next, "page": page_number(request),
         "upcoming": upcoming,
