@@ -5,7 +5,7 @@ unit's report), under the same policy (POLICY "api:meeting_*", "api:action_item_
 
 # No `from __future__ import annotations`: ninja reads the operations' annotations at runtime.
 from datetime import date, datetime
-from typing import Any
+from typing import Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
@@ -41,7 +41,7 @@ class MeetingOut(Schema):
     starts_at: datetime
     place: str
     chair: str
-    state: Meeting.State
+    state: Literal["scheduled", "held", "issued"]
 
 
 class InvitationOut(Schema):
@@ -62,7 +62,7 @@ class ItemOut(Schema):
     working_days: int
     due_on: date
     due_provisional: bool
-    state: ActionItem.State
+    state: Literal["open", "in_progress", "done"]
     overdue: bool
     supervised: bool
     done_at: datetime | None

@@ -320,6 +320,8 @@ def test_it_bounds_the_page_of_every_list() -> None:
         "/api/v1/persons/{pk}/visits",
         "/api/v1/persons/{pk}/movements",
         "/api/v1/cases",
+        "/api/v1/meetings",
+        "/api/v1/action-items",
     }
     for path, (page,) in lists.items():
         assert (page["schema"]["minimum"], page["schema"]["maximum"]) == (1, MAX_PAGE), path

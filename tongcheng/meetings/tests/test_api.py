@@ -84,3 +84,17 @@ def test_convening_and_reporting_through_the_api(cast: Any) -> None:
     assert again.status_code == 409
     assert district.post(url, {"text": "x"}, content_type="application/json").status_code == 403
     assert AuditEvent.objects.filter(action="action_item.done", object_id=str(item.pk)).count() == 1
+
+
+@pytest.mark.parametrize("path", ["/api/v1/meetings", "/api/v1/action-items"])
+def test_a_huge_page_is_422_naming_it(cast: Any, path: str) -> None:
+    response = cast.client("district").get(f"{path}?page=99999999999999999999")
+    assert response.status_code == 422
+    assert response.json()["errors"][0]["field"] == "page"
+
+
+def test_the_states_are_spelled_out_in_the_document(client: Any) -> None:
+    # Named enums of two apps would share one component ("State") and one would lose.
+    schemas = client.get("/api/v1/openapi.json").json()["components"]["schemas"]
+    assert set(schemas["ItemOut"]["properties"]["state"]["enum"]) == set(ActionItem.State.values)
+    assert set(schemas["MeetingOut"]["properties"]["state"]["enum"]) == set(Meeting.State.values)
