@@ -17,6 +17,7 @@ from tongcheng.meetings.actions.sweep import chase_sweep
 from tongcheng.meetings.models import ActionItem, ActionNote
 from tongcheng.meetings.tests.factories import action_item, meeting
 from tongcheng.notify.models import Notification
+from tongcheng.org.contributions import recurring_jobs
 from tongcheng.org.models import CalendarDay
 from tongcheng.org.workcalendar import EnteredDay, calendar_year_save, current_calendar
 
@@ -87,3 +88,8 @@ def test_a_done_item_is_never_chased_and_counts_on_time_or_late(cast: Any) -> No
     assert late.done_on_time is False
     assert chase_sweep().urged == 0
     assert not ActionItem.objects.overdue().exists()
+
+
+def test_the_worker_repeats_the_chase() -> None:
+    job = recurring_jobs()["meetings.chase"]
+    assert job.run is chase_sweep and job.every.total_seconds() == 15 * 60
