@@ -101,4 +101,4 @@ messages: setup
 	$(MANAGE) compilemessages -l zh_Hans --ignore=.venv
 
 clean:
-	rm -rf $(VENV) db.sqlite3* artifacts
+	rm -rf $(VENV) db.sqlite3* artifacts attachments

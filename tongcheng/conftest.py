@@ -18,12 +18,13 @@ from collections.abc import Callable, Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from pathlib import Path
 from typing import Any
 
 import pytest
 from django.core.management import call_command
 from django.db import connections
-from django.test import Client
+from django.test import Client, override_settings
 
 from tongcheng.lib.roles import Role
 from tongcheng.org.models import Area, Department, Membership, User
@@ -186,3 +187,11 @@ def http_peer() -> Iterator[Peer]:
     finally:
         server.shutdown()
         server.server_close()
+
+
+@pytest.fixture(scope="session", autouse=True)
+def attachment_root(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Path]:
+    """Attachments written by any test go to a folder of the run, never the checkout's."""
+    root = tmp_path_factory.mktemp("attachments")
+    with override_settings(ATTACHMENT_ROOT=root):
+        yield root

@@ -342,3 +342,10 @@ SMS_GATEWAY_TIMEOUT = float(os.environ.get("SMS_GATEWAY_TIMEOUT", "5"))
 # The public progress page (hotline/tracking.py): look-ups per client address in a sliding window.
 TRACK_LIMIT = int(os.environ.get("TRACK_LIMIT", "10"))
 TRACK_WINDOW_MINUTES = int(os.environ.get("TRACK_WINDOW_MINUTES", "15"))
+# Attachments of cases (cases/attachments/, docs/cases.md "Attachments"): each file encrypted
+# with FIELD_ENCRYPTION_KEY in its own file under ATTACHMENT_ROOT, outside the static files and
+# never served by the web server; at most ATTACHMENT_MAX_MB each and ATTACHMENT_MAX_PER_CASE on
+# one case. Back the folder up with the database (docs/deploy.md).
+ATTACHMENT_ROOT = Path(os.environ.get("ATTACHMENT_ROOT", BASE_DIR / "attachments"))
+ATTACHMENT_MAX_MB = int(os.environ.get("ATTACHMENT_MAX_MB", "10"))
+ATTACHMENT_MAX_PER_CASE = int(os.environ.get("ATTACHMENT_MAX_PER_CASE", "20"))

@@ -47,6 +47,39 @@
     }
   });
 
+  // htmx forms of a panel (<form data-tc-swap-errors>): the panel's own refusal (400, 409, 503,
+  // marked by the X-Tc-Panel header) replaces the panel like a success, so its messages show;
+  // any other failure (a body too large for the server, a lost connection) leaves the panel as
+  // it was and says data-tc-error-message under the form.
+  function panelForm(element) {
+    return element instanceof Element ? element.closest("[data-tc-swap-errors]") : null;
+  }
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var detail = event.detail;
+    // detail.elt is the element swapped into; the form that sent is the request's.
+    var sender = detail.requestConfig ? detail.requestConfig.elt : null;
+    if (detail.xhr.status >= 400 && panelForm(sender) && detail.xhr.getResponseHeader("X-Tc-Panel")) {
+      detail.shouldSwap = true;
+      detail.isError = false;
+    }
+  });
+  function sayNotSent(event) {
+    var form = panelForm(event.detail.elt);
+    if (!form) {
+      return;
+    }
+    var note = form.querySelector(".tc-send-error");
+    if (!note) {
+      note = document.createElement("div");
+      note.className = "alert alert-danger mt-2 tc-send-error";
+      note.setAttribute("role", "alert");
+      form.appendChild(note);
+    }
+    note.textContent = form.getAttribute("data-tc-error-message") || "";
+  }
+  document.addEventListener("htmx:responseError", sayNotSent);
+  document.addEventListener("htmx:sendError", sayNotSent);
+
   // A form sent back with errors: the summary at its top lists them, and the cursor goes to
   // the first field in error, so nobody hunts for it below the fold on a phone.
   document.addEventListener("DOMContentLoaded", function () {

@@ -8,13 +8,18 @@ and refuses writes to read-only roles (ReadOnly, 403). The move checks below say
 - deciding for a unit (a return, an extension, supervision, naming the lead unit): the
   district office of the case's district for a district unit, the city office for a city unit;
 - a unit's own moves (sign, return, reply, ask for more time): that unit's liaison;
-- the follow-up call: the hotline operators, and the offices and centres of the case's area.
+- the follow-up call: the hotline operators, and the offices and centres of the case's area;
+- attaching a file: whoever may act on the case; removing one: its uploader while they still
+  may, or the district or city office of the case's area.
 """
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from django.db.models import Q
 
+from tongcheng.cases.attachmentmodels import CaseAttachment
 from tongcheng.cases.models import Case, CaseUnit, Extension
 from tongcheng.cases.scope import CASE_AREA_ROLES, department_ids
 from tongcheng.cases.servicemodels import Certification, LegalVolunteer
@@ -177,3 +182,33 @@ def get_extension_for_user(user: User, pk: int, write: bool = False) -> Extensio
     if write and not may_act_on(user, extension.case):
         raise ReadOnly("extension", pk)
     return extension
+# Who removes any attachment of a case of their area (its uploader removes their own).
+ATTACHMENT_OFFICES = frozenset({Role.DISTRICT_OFFICE, Role.CITY_ADMIN})
+
+
+def attachment_remover(user: User, case: Case) -> Callable[[CaseAttachment], bool]:
+    """Whether the user may remove an attachment of `case`: the district or city office of the
+    case's area, or the attachment's uploader while they may act on the case. Decided once per
+    case, so a list of attachments asks nothing more per row."""
+    office = may_write(user, case.area_code, ATTACHMENT_OFFICES)
+    acting = office or may_act_on(user, case)
+    return lambda attachment: office or (acting and attachment.uploaded_by_id == user.pk)
+
+
+def get_attachment_for_user(
+    user: User, case_pk: int, pk: int, write: bool = False
+) -> CaseAttachment:
+    """An attachment of a case the user sees; 404 outside it (or of another case), 403 when the
+    user may not act on the case (whether they may remove this one is the action's check,
+    `attachment_remover`, as a move's is)."""
+    attachment = (
+        CaseAttachment.objects.visible_to(user)
+        .filter(pk=pk, case__pk=case_pk)
+        .select_related("case", "uploaded_by")
+        .first()
+    )
+    if attachment is None:
+        raise NotInScope("case_attachment", pk)
+    if write and not may_act_on(user, attachment.case):
+        raise ReadOnly("case_attachment", pk)
+    return attachment

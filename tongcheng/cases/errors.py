@@ -24,3 +24,8 @@ class CaseChanged(CaseRefused):
             _("Someone else acted on this case just now; it is now “%(state)s”. Nothing was saved.")
             % {"state": state_label}
         )
+
+
+class AttachmentUnavailable(CaseRefused):
+    """An attachment's file could not be written or read (the disk, a lost or damaged file):
+    the page and the API answer 503; nothing was saved."""

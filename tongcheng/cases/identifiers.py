@@ -4,6 +4,10 @@ The name and phone are encrypted with their own column contexts (a value cannot 
 file's column); the phone also gets the ledger's keyed hash (registry.identifiers.phone_hash),
 so one look-up finds a caller's files and cases alike, and its last 4 digits (the public
 progress page checks them). Shown masked everywhere except an audited reveal.
+
+An attachment's bytes are sealed the same way (AES-GCM, FIELD_ENCRYPTION_KEY), bound to the case
+and to the file's storage key (associated data): a file copied under another name, or to
+another case, does not open.
 """
 
 from __future__ import annotations
@@ -60,3 +64,13 @@ def masked_contact(case: Case) -> tuple[str, str]:
     name, phone = contact(case)
     shown = name if case.person is not None else mask_name(name)
     return shown, mask_phone(phone) if phone else ""
+
+
+def seal_attachment(content: bytes, *, case_id: int, key: str) -> bytes:
+    """An attachment as it is stored on disk: encrypted, bound to its case and storage key."""
+    return crypto.encrypt_bytes(content, context=f"case.attachment:{case_id}:{key}")
+
+
+def open_attachment(sealed: bytes, *, case_id: int, key: str) -> bytes:
+    """The clear bytes of a stored attachment (crypto.DecryptionError if it is not this one)."""
+    return crypto.decrypt_bytes(sealed, context=f"case.attachment:{case_id}:{key}")

@@ -42,10 +42,16 @@ CASE_ACTION_LABELS: dict[str, str | Promise] = {
     "proactive.list": _("Viewed proactive list"),
     "volunteer.create": _("Put volunteer on team"),
     "volunteer.update": _("Changed volunteer on team"),
+    "attachment.upload": _("Attached file to case"),
+    "attachment.download": _("Opened case attachment"),
+    "attachment.list": _("Viewed case attachments"),
+    "attachment.remove": _("Removed case attachment"),
+    "attachment.sweep": _("Erased files of no attachment"),
 }
 CASE_OBJECT_LABELS: dict[str, str | Promise] = {
     "case": _("Case"),
     "certification": _("Hardship certification"),
     "legal_volunteer": _("Legal-aid volunteer"),
+    "case_attachment": _("Case attachment"),
 }
 CASE_REASON_LABELS: dict[str, str | Promise] = {}

@@ -113,4 +113,15 @@ POLICY: PolicyEntries = {
     "api:case_request_extension": only(*CASE_ACTORS, write=True, api=True),
     "api:case_decide_extension": only(*CASE_ACTORS, write=True, api=True),
     "api:case_supervise": only(*CASE_ACTORS, write=True, api=True),
+    # A case's attachments: opened by whoever sees the case (each opening audited), attached by
+    # whoever may act on it, removed by the uploader or the office (cases.access).
+    "cases:attachment_upload": only(*CASE_ACTORS, write=True),
+    "cases:attachment_download": _with_volunteers(only(*CASE_READERS, personal=True)),
+    "cases:attachment_remove": only(*CASE_ACTORS, write=True),
+    "api:case_attachment_list": _with_volunteers(only(*CASE_READERS, api=True, personal=True)),
+    "api:case_attachment_upload": replace(
+        only(*CASE_ACTORS, write=True, api=True), upload_limit="ATTACHMENT_MAX_MB"
+    ),
+    "api:case_attachment_download": _with_volunteers(only(*CASE_READERS, api=True, personal=True)),
+    "api:case_attachment_remove": only(*CASE_ACTORS, write=True, api=True),
 }

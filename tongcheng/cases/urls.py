@@ -1,6 +1,7 @@
 from django.urls import path
 
 from tongcheng.cases import deskviews, limitviews, officeviews, serviceviews, views
+from tongcheng.cases.attachments import views as attachment_views
 from tongcheng.cases.kpi import views as kpi_views
 
 app_name = "cases"
@@ -33,4 +34,16 @@ urlpatterns = [
     path("desk/circulation/", deskviews.circulation_list, name="circulation"),
     path("desk/circulation/pdf/", deskviews.circulation_pdf, name="circulation_pdf"),
     path("provisional/", deskviews.provisional, name="provisional"),
+    # A case's attachments (cases/attachments/views.py).
+    path("<int:pk>/attachments/", attachment_views.attachment_upload, name="attachment_upload"),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/",
+        attachment_views.attachment_download,
+        name="attachment_download",
+    ),
+    path(
+        "<int:pk>/attachments/<int:attachment_pk>/remove/",
+        attachment_views.attachment_remove,
+        name="attachment_remove",
+    ),
 ]

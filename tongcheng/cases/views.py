@@ -26,6 +26,7 @@ from tongcheng.cases.actions.bulk import cases_sign_many
 from tongcheng.cases.actions.bymove import case_move_carry
 from tongcheng.cases.actions.contact import case_reveal as case_reveal_action
 from tongcheng.cases.actions.intake import CaseInput, case_open
+from tongcheng.cases.attachments.reads import attachment_panel
 from tongcheng.cases.errors import CaseChanged, CaseRefused
 from tongcheng.cases.forms import CaseOpenForm, RevealForm
 from tongcheng.cases.identifiers import masked_contact
@@ -94,6 +95,7 @@ def _detail(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any
         "pending": pending,
         "offers": offered,
         "services": service_panel(user, case, extra.get("failed_service")),
+        "attachments": attachment_panel(user, case),
         "may_reveal": may_open(user, "cases:case_reveal") and may_act_on(user, case),
         # A move the action refused stays open, with what was typed, under the reason.
         "failed_move": extra.get("failed_move"),

@@ -53,6 +53,9 @@ class Access:
     # The page or operation shows personal data of residents: every GET of it writes exactly one
     # audit event (tongcheng/tests/test_audit_once.py walks every such entry and checks it).
     personal: bool = False
+    # An API operation that takes a file (multipart): the setting that holds its limit in MB,
+    # which the request guard allows beside the body's other fields ("" takes no file).
+    upload_limit: str = ""
 
     def __post_init__(self) -> None:
         if self.write and set(self.roles) & READ_ONLY_ROLES:

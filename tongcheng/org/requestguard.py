@@ -2,8 +2,10 @@
 
 - A body over the limit is a 413 with a page (or, under /api/, JSON) that says so: Django
   answers RequestDataTooBig with a 400 (and, with DEBUG on, its technical page). The limit is
-  DATA_UPLOAD_MAX_MEMORY_SIZE for every body but a page's multipart upload, which may carry a
-  ledger of up to lib.xlsx's 50 MB beside its other fields.
+  DATA_UPLOAD_MAX_MEMORY_SIZE for every body but a multipart upload: a page's may carry a
+  ledger of up to lib.xlsx's 50 MB (or several attachments) beside its other fields; an API
+  operation's only when its policy entry says it takes a file (`upload_limit`, the setting
+  holding its limit in MB).
 - A NUL character in the path, a query parameter or a form field is a 400 naming the field:
   PostgreSQL refuses NUL in text, so a filter such as `?area=%00` reached the database as a
   DataError (a 500). No field of ours takes a NUL (lib.textnorm.text_problem), so refusing it
@@ -23,19 +25,30 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
+from django.urls import Resolver404, resolve
 from django.utils.translation import gettext as _
 
+from tongcheng.lib.contributions import Access
 from tongcheng.lib.xlsx import DEFAULT_LIMITS
 from tongcheng.org.apierrors import API_PREFIX, error_body, error_response, status_detail
+from tongcheng.org.contributions import entry_for
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
 
 def body_limit(request: HttpRequest) -> int:
-    """The most bytes a request of this content type may carry (the API takes no uploads)."""
+    """The most bytes a request of this content type may carry."""
     limit = int(settings.DATA_UPLOAD_MAX_MEMORY_SIZE or 0)
-    if request.content_type == "multipart/form-data" and not _is_api(request):
+    if request.content_type != "multipart/form-data":
+        return limit
+    if not _is_api(request):
         return DEFAULT_LIMITS.max_bytes + limit
+    try:
+        entry = entry_for(resolve(request.path_info).view_name)
+    except Resolver404:
+        return limit
+    if isinstance(entry, Access) and entry.upload_limit:
+        return int(getattr(settings, entry.upload_limit)) * 1024 * 1024 + limit
     return limit
 
 

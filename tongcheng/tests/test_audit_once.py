@@ -139,6 +139,10 @@ NOT_PERSONAL: dict[str, str] = {
     "api:case_supervise": "a move (POST), audited as its case.<move> event",
     "cases:provisional": "case numbers, services, communities and deadlines; no person",
     "hotline:caller_told": "POST only: records a call, audited as its case.caller_told event",
+    "cases:attachment_upload": "POST only: attaches files, each audited as attachment.upload",
+    "cases:attachment_remove": "POST only: removes an attachment, audited as attachment.remove",
+    "api:case_attachment_upload": "a write (POST), audited as attachment.upload",
+    "api:case_attachment_remove": "a write (POST), audited as attachment.remove",
 }
 
 # A page that shows two files side by side writes one event per file (each file's own history

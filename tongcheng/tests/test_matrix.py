@@ -308,6 +308,21 @@ def action_item_kwargs(which: str) -> dict[str, Any]:
     return {"pk": action_item(meeting_kwargs(which)["pk"], "city-hrss").pk}
 
 
+def attachment_kwargs(which: str) -> dict[str, Any]:
+    """A photo attached to the matrix's case of the target community (by the city office)."""
+    from django.core.files.uploadedfile import SimpleUploadedFile
+
+    from tongcheng.cases.attachments.actions import attachments_add
+    from tongcheng.cases.attachments.rules import check_upload
+    from tongcheng.lib.tests.filesamples import png
+
+    kwargs = case_kwargs(which)
+    checked = check_upload(SimpleUploadedFile("矩阵.png", png()))
+    admin = User.objects.get(username="city_admin")
+    (attachment,) = attachments_add(actor=admin, case_id=kwargs["pk"], files=[checked])
+    return kwargs | {"attachment_pk": attachment.pk}
+
+
 def membership_kwargs(which: str) -> dict[str, Any]:
     membership = Membership.objects.get(user__username=ACCOUNTS[which])
     return {"pk": membership.user_id, "membership_pk": membership.pk}
@@ -389,6 +404,13 @@ TARGETS: dict[str, Target] = {
     "api:meeting_detail": (meeting_kwargs, "meeting"),
     "api:action_item_detail": (action_item_kwargs, "meeting"),
     "api:action_item_report": (action_item_kwargs, "meeting"),
+    "cases:attachment_upload": (case_kwargs, "case"),
+    "cases:attachment_download": (attachment_kwargs, "case"),
+    "cases:attachment_remove": (attachment_kwargs, "case"),
+    "api:case_attachment_list": (case_kwargs, "case"),
+    "api:case_attachment_upload": (case_kwargs, "case"),
+    "api:case_attachment_download": (attachment_kwargs, "case"),
+    "api:case_attachment_remove": (attachment_kwargs, "case"),
 }
 # Entries whose URL takes fixed arguments that are not scoped objects.
 FIXED_KWARGS: dict[str, dict[str, str]] = {
@@ -405,7 +427,7 @@ PATCH_JSON = {"api:person_update"}
 # be refused as an unreadable body first) and then fails validation (400).
 POST_JSON = {
     "api:person_visit_create", "api:person_movement_create", "api:transfer_decide",
-    "api:meeting_create", "api:action_item_report",
+    "api:meeting_create", "api:action_item_report", "api:case_attachment_remove",
 }  # fmt: skip
 # API moves of a case: "{}" with the case's version in If-Match, as a client that has just read it
 # (428/412 otherwise); the move's form or the action then refuses (400/409) or makes it.
