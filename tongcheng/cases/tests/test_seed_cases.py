@@ -8,6 +8,8 @@ from typing import Any
 import pytest
 from django.core.management import CommandError, call_command
 
+from tongcheng.cases.attachmentmodels import CaseAttachment
+from tongcheng.cases.attachments.reads import attachment_content
 from tongcheng.cases.circulation import circulation
 from tongcheng.cases.desk import desk_sections
 from tongcheng.cases.models import HANDLING_STATES, Case, CaseEvent, Extension, State
@@ -19,8 +21,9 @@ pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture(autouse=True)
-def demo_settings(settings: Any) -> None:
+def demo_settings(settings: Any, tmp_path: Any) -> None:
     settings.DEBUG = True
+    settings.ATTACHMENT_ROOT = tmp_path / "attachments"
 
 
 def test_it_seeds_cases_in_every_state_once(cast: Any) -> None:
@@ -42,9 +45,15 @@ def test_it_seeds_cases_in_every_state_once(cast: Any) -> None:
         steps = list(CaseEvent.objects.filter(case=case).order_by("at", "pk"))
         assert steps[0].action == "open" and steps[-1].to_state == case.state
     _every_desk_section_has_rows()
+    # A photo and a PDF on a few open cases of 和平社区, encrypted and openable.
+    assert "Demo attachments: 6" in out.getvalue()
+    kinds = sorted(set(CaseAttachment.objects.values_list("kind", "content_type")))
+    assert kinds == [("document", "application/pdf"), ("photo", "image/png")]
+    first = CaseAttachment.objects.earliest("pk")
+    assert attachment_content(first).startswith(b"\x89PNG")
     call_command("seed_cases", stdout=out)
     assert "already there" in out.getvalue()
-    assert Case.objects.count() == 85
+    assert Case.objects.count() == 85 and CaseAttachment.objects.count() == 6
 
 
 def test_it_refuses_without_debug(settings: Any) -> None:

@@ -1,7 +1,8 @@
 """`manage.py seed_cases [--count N]`: demo cases in 潞州区 and 上党区 (development only).
 
 tongcheng.cases.actions.demo makes them through the real moves, by the demo accounts of
-`seed_demo`. Idempotent: when there are cases already the command does nothing.
+`seed_demo`, then the services' records and a few attachments. Idempotent: when there are
+cases already the command makes none.
 """
 
 from __future__ import annotations
@@ -14,6 +15,7 @@ from django.core.management.base import BaseCommand, CommandError, CommandParser
 
 from tongcheng.cases.actions.demo import CASE_COUNT, cases_seed
 from tongcheng.cases.actions.servicedemo import services_seed
+from tongcheng.cases.attachments.demo import attachments_seed
 from tongcheng.org.models import User
 
 
@@ -32,6 +34,8 @@ class Command(BaseCommand):
         created = cases_seed(count=count)
         # Certifications, waivers, relief, the volunteer teams, legal aid, employment.
         services = services_seed()
+        # A photo and a PDF on a few open cases (encrypted under ATTACHMENT_ROOT).
+        attached = attachments_seed()
         if options["verbosity"] < 1:
             return
         if created is None:
@@ -40,3 +44,5 @@ class Command(BaseCommand):
             self.stdout.write(f"Demo cases: {created} in {time.monotonic() - started:.1f} s.")
         if services:
             self.stdout.write("Demo services: certifications, waivers, relief, legal aid, jobs.")
+        if attached:
+            self.stdout.write(f"Demo attachments: {attached}.")
