@@ -57,7 +57,10 @@ PASSWORD = "Pilot#Trial-2013demo"  # seed_demo.DEMO_PASSWORD (checked in test_sh
 NewContext = Callable[..., BrowserContext]
 
 # Settings the server must not inherit from whoever runs the tests.
-_OURS = {"DATABASE_URL", "DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEY", "HASH_KEY", "ALLOWED_HOSTS"}
+_OURS = {
+    "DATABASE_URL", "DEBUG", "SECRET_KEY", "FIELD_ENCRYPTION_KEY", "HASH_KEY", "ALLOWED_HOSTS",
+    "ATTACHMENT_ROOT",
+}  # fmt: skip
 
 
 def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
@@ -112,6 +115,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     folder = tmp_path_factory.mktemp("e2e")
     env = {k: v for k, v in os.environ.items() if k not in _OURS}
     env.update(DEBUG="1", DATABASE_URL=f"sqlite:///{folder / 'e2e.sqlite3'}", PYTHONUNBUFFERED="1")
+    env.update(ATTACHMENT_ROOT=str(folder / "attachments"))
     port = _free_port()
     srv = Server(url=f"http://127.0.0.1:{port}", env=env, log=folder / "server.log")
     srv.manage("migrate", "--noinput", "-v", "0")
