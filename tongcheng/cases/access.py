@@ -182,6 +182,8 @@ def get_extension_for_user(user: User, pk: int, write: bool = False) -> Extensio
     if write and not may_act_on(user, extension.case):
         raise ReadOnly("extension", pk)
     return extension
+
+
 # Who removes any attachment of a case of their area (its uploader removes their own).
 ATTACHMENT_OFFICES = frozenset({Role.DISTRICT_OFFICE, Role.CITY_ADMIN})
 
