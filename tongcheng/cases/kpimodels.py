@@ -1,13 +1,18 @@
 """The cases' KPI summary: integer counters per (month, district, member unit, service).
 
-Every move of a case bumps the counters of one row in the same transaction as the move
+Every move bumps the counters of one row in the same transaction as the move
 (`cases.kpi.counting`); the KPI dashboard sums these rows and never reads the cases. The
 definitions (which moment counts a case into which month, what each counter holds) are in
 docs/cases.md, "KPIs"; `cases.kpi.counting.kpi_recount` computes the same rows from the cases
 themselves, which the tests and `manage.py rebuild_case_kpi` hold the summary to.
 
-Imported by `cases.models` (one line), so Django sees the model; this module imports nothing of
-the cases app but its scope rules, and names the service by its label, so there is no cycle.
+Two coarser rollups of the same counters are kept by the same statements of the same moves:
+`CaseKpiByUnit` (all services of a unit added up) and `CaseKpiByService` (all units of a service
+added up). The dashboard sums these where its filters and the reader's scope need no finer key,
+a quarter to a third of the rows (docs/performance.md, "The case KPI dashboard").
+
+Imported by `cases.models` (one line), so Django sees the models; this module imports nothing
+of the cases app but its scope rules, and names the service by its label, so there is no cycle.
 """
 
 from __future__ import annotations
@@ -63,30 +68,39 @@ def kpi_prefixes(user: User) -> list[str]:
     return [p for p in user.scope_prefixes(KPI_AREA_ROLES) if len(p) <= DISTRICT_DIGITS]
 
 
+def kpi_visible_q(user: User, *, units: bool = True) -> Q:
+    """Rows of the user's districts (offices, inspectors, leaders) or, where the rows keep the
+    unit, of their units (liaisons: their own unit's figures, wherever its cases came from)."""
+    condition = subtree_q(kpi_prefixes(user), "district_code")
+    own = department_ids(user) if units else []
+    if own:
+        condition |= Q(unit__in=own)
+    return condition
+
+
 class CaseKpiQuerySet(models.QuerySet["CaseKpi"]):
     def visible_to(self, user: User) -> CaseKpiQuerySet:
-        """Rows of the user's districts (offices, inspectors, leaders) or of their units
-        (liaisons: their own unit's figures, wherever its cases came from)."""
-        condition = subtree_q(kpi_prefixes(user), "district_code")
-        units = department_ids(user)
-        if units:
-            condition |= Q(unit__in=units)
-        return self.filter(condition)
+        return self.filter(kpi_visible_q(user))
 
 
-class CaseKpi(models.Model):
-    """One row of KPI counters: a month, a district, a member unit (0: intake) and a service.
+class CaseKpiByUnitQuerySet(models.QuerySet["CaseKpiByUnit"]):
+    def visible_to(self, user: User) -> CaseKpiByUnitQuerySet:
+        return self.filter(kpi_visible_q(user))
 
-    `unit` is the member unit's id as a plain integer, so that the intake rows (no unit) have a
-    value the unique key can hold on both engines (a NULL is never equal to another NULL).
-    """
+
+class CaseKpiByServiceQuerySet(models.QuerySet["CaseKpiByService"]):
+    def visible_to(self, user: User) -> CaseKpiByServiceQuerySet:
+        """The user's districts only: a row adds every unit up, so it holds no liaison's own
+        unit's figures (the full summary does)."""
+        return self.filter(kpi_visible_q(user, units=False))
+
+
+class KpiRow(models.Model):
+    """A month and a district with their counters (COUNTERS, in this order): what every row of
+    the summary and of its rollups holds; each adds the rest of its key."""
 
     month = models.DateField(_("month"))  # the first day of the month, local time
     district_code = models.CharField(_("district"), max_length=12)
-    unit = models.PositiveIntegerField(_("member unit"))
-    service = models.ForeignKey(
-        "cases.Service", models.PROTECT, related_name="+", verbose_name=_("service")
-    )
     received = models.PositiveIntegerField(default=0)
     direct = models.PositiveIntegerField(default=0)
     dispatched = models.PositiveIntegerField(default=0)
@@ -101,6 +115,22 @@ class CaseKpi(models.Model):
     resolved = models.PositiveIntegerField(default=0)
     satisfied = models.PositiveIntegerField(default=0)
     basic = models.PositiveIntegerField(default=0)
+
+    class Meta:
+        abstract = True
+
+
+class CaseKpi(KpiRow):
+    """One row of KPI counters: a month, a district, a member unit (0: intake) and a service.
+
+    `unit` is the member unit's id as a plain integer, so that the intake rows (no unit) have a
+    value the unique key can hold on both engines (a NULL is never equal to another NULL).
+    """
+
+    unit = models.PositiveIntegerField(_("member unit"))
+    service = models.ForeignKey(
+        "cases.Service", models.PROTECT, related_name="+", verbose_name=_("service")
+    )
 
     objects = CaseKpiQuerySet.as_manager()
 
@@ -122,3 +152,48 @@ class CaseKpi(models.Model):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.district_code} {self.unit} {self.service_id}"
+
+
+class CaseKpiByUnit(KpiRow):
+    """The sum of the `CaseKpi` rows of a month, a district and a member unit (0: intake), over
+    every service: what the units' table reads when no service group is chosen."""
+
+    unit = models.PositiveIntegerField(_("member unit"))
+
+    objects = CaseKpiByUnitQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case KPI row by unit")
+        verbose_name_plural = _("case KPI rows by unit")
+        constraints = [
+            # The upsert's conflict target; it also serves a district's months and the city's.
+            models.UniqueConstraint(
+                fields=["district_code", "month", "unit"], name="casekpibyunit_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.district_code} {self.unit}"
+
+
+class CaseKpiByService(KpiRow):
+    """The sum of the `CaseKpi` rows of a month, a district and a service, over every member unit
+    and the intake: what the tables by district, service and month read for area readers."""
+
+    service = models.ForeignKey(
+        "cases.Service", models.PROTECT, related_name="+", verbose_name=_("service")
+    )
+
+    objects = CaseKpiByServiceQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case KPI row by service")
+        verbose_name_plural = _("case KPI rows by service")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district_code", "month", "service"], name="casekpibyservice_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.district_code} {self.service_id}"

@@ -24,7 +24,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tongcheng.cases import scope
 from tongcheng.cases.attachmentmodels import CaseAttachment  # noqa: F401 (for Django)
-from tongcheng.cases.kpimodels import CaseKpi  # noqa: F401 (the KPI summary's model, for Django)
+from tongcheng.cases.kpimodels import CaseKpi  # noqa: F401 (the KPI summary's models, for Django)
 
 # Importing it registers the services' models (certifications, waivers, relief, legal aid …).
 from tongcheng.cases.servicemodels import volunteer_cases_q

@@ -6,14 +6,18 @@ Which counters a step adds depends only on the state it leads from and to (docs/
 "KPIs"), so a move that changes no state (a co-handling unit's part, extensions, supervision,
 催办, 通报) adds none.
 
-Each addition is one statement, `INSERT … ON CONFLICT (key) DO UPDATE SET n = n + excluded.n`,
-the same on both engines: the first move of a month inserts the row, the next ones add to it
-inside the database, so two moves on different cases adding to one row at once cannot lose an
-addition (PostgreSQL locks the conflicting row for the second one until the first commits).
+Each addition is one statement per table (the summary, then its rollups by unit and by
+service), `INSERT … ON CONFLICT (key) DO UPDATE SET n = n + excluded.n`, the same on both
+engines: the first move of a month inserts the row, the next ones add to it inside the
+database, so two moves on different cases adding to one row at once cannot lose an addition
+(PostgreSQL locks the conflicting row for the second one until the first commits). Every
+addition takes the three tables in the same order, so two moves adding once each never wait on
+each other's rows in a circle.
 
 `kpi_recount` computes every row from the cases, their lead units and their deadlines as they
 stand: the tests compare it with the summary after random series of moves, and
-`manage.py rebuild_case_kpi` writes it (after a raw load, a back-dated demo or a repair).
+`manage.py rebuild_case_kpi` writes it (after a raw load, a back-dated demo or a repair);
+`kpi_rollups` adds recounted rows up the way the rollups keep them, for the same comparison.
 Both sides share the functions below that say what one dispatch or one closure counts.
 """
 
@@ -26,13 +30,31 @@ from datetime import date, datetime
 from django.db import connection, transaction
 from django.utils import timezone
 
-from tongcheng.cases.kpimodels import COUNTERS, NO_UNIT, CaseKpi, district_of
+from tongcheng.cases.kpimodels import (
+    COUNTERS,
+    NO_UNIT,
+    CaseKpi,
+    CaseKpiByService,
+    CaseKpiByUnit,
+    KpiRow,
+    district_of,
+)
 from tongcheng.cases.models import Case, CaseUnit, State
 from tongcheng.lib.workdays import WorkCalendar
 from tongcheng.org.workcalendar import current_calendar
 
 # (month, district code, unit id or NO_UNIT, service id)
 Key = tuple[date, str, int, int]
+# The summary and its rollups, each with the columns of its key (its unique constraint's, the
+# upsert's conflict target): every addition goes to one row of each, in this order.
+SUMMARIES: tuple[tuple[type[KpiRow], tuple[str, ...]], ...] = (
+    (CaseKpi, ("month", "district_code", "unit", "service_id")),
+    (CaseKpiByUnit, ("district_code", "month", "unit")),
+    (CaseKpiByService, ("district_code", "month", "service_id")),
+)
+ROLLUPS = SUMMARIES[1:]
+# A rollup's rows by table name: its key's values → the counters.
+Rollups = dict[str, dict[tuple[object, ...], Counter[str]]]
 
 
 def month_of(moment: datetime) -> date:
@@ -78,26 +100,41 @@ def closure_counts(case: Case, calendar: WorkCalendar) -> dict[str, int]:
     return {name: n for name, n in counts.items() if n}
 
 
-def _add(key: Key, counts: dict[str, int]) -> None:
-    """Add `counts` to the row of `key`, creating it at the first addition (one statement)."""
-    if not any(counts.values()):
-        return
-    table = connection.ops.quote_name(CaseKpi._meta.db_table)
-    columns = ["month", "district_code", "unit", "service_id", *COUNTERS]
-    quoted = [connection.ops.quote_name(c) for c in columns]
-    added = [connection.ops.quote_name(c) for c in COUNTERS if counts.get(c)]
-    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in added)
+def _values(key: Key) -> dict[str, date | str | int]:
     month, district, unit, service = key
-    values = [connection.ops.adapt_datefield_value(month), district, unit, service]
+    return {"month": month, "district_code": district, "unit": unit, "service_id": service}
+
+
+def _upsert(model: type[KpiRow], columns: tuple[str, ...], key: Key,
+            counts: dict[str, int]) -> None:  # fmt: skip
+    """Add `counts` to the row of `model` whose `columns` hold `key`'s values (one statement)."""
+    quote = connection.ops.quote_name
+    table = quote(model._meta.db_table)
+    quoted = [quote(c) for c in (*columns, *COUNTERS)]
+    added = [quote(c) for c in COUNTERS if counts.get(c)]
+    updates = ", ".join(f"{c} = {table}.{c} + excluded.{c}" for c in added)
+    keyed = _values(key)
+    values: list[str | int | None] = [
+        connection.ops.adapt_datefield_value(v) if isinstance(v, date) else v
+        for v in (keyed[c] for c in columns)
+    ]
     values += [counts.get(c, 0) for c in COUNTERS]
-    # Names from the model's own metadata, values as parameters: nothing typed reaches the SQL.
+    # Names from the models' own metadata, values as parameters: nothing typed reaches the SQL.
     placeholders = ", ".join(["%s"] * len(values))
     sql = (
         f"INSERT INTO {table} ({', '.join(quoted)}) VALUES ({placeholders}) "  # noqa: S608
-        f"ON CONFLICT ({', '.join(quoted[:4])}) DO UPDATE SET {updates}"
+        f"ON CONFLICT ({', '.join(quoted[: len(columns)])}) DO UPDATE SET {updates}"
     )
     with connection.cursor() as cursor:
         cursor.execute(sql, values)
+
+
+def _add(key: Key, counts: dict[str, int]) -> None:
+    """Add `counts` to the summary row of `key` and to its two rollups' rows, creating each at
+    its first addition (one statement each)."""
+    if any(counts.values()):
+        for model, columns in SUMMARIES:
+            _upsert(model, columns, key, counts)
 
 
 def kpi_count_open(case: Case) -> None:
@@ -186,9 +223,48 @@ def kpi_summary() -> dict[Key, Counter[str]]:
     return rows
 
 
+def kpi_rollups(rows: dict[Key, Counter[str]]) -> Rollups:
+    """The rollups' rows that summary `rows` (as `kpi_recount` gives them) add up to, by table."""
+    rollups: Rollups = {}
+    for model, columns in ROLLUPS:
+        summed = rollups.setdefault(model._meta.db_table, {})
+        for key, counts in rows.items():
+            keyed = _values(key)
+            summed.setdefault(tuple(keyed[c] for c in columns), Counter()).update(counts)
+    return rollups
+
+
+def kpi_rollups_stored() -> Rollups:
+    """The rollups' rows as stored, in the shape of `kpi_rollups` (zero rows left out)."""
+    rollups: Rollups = {}
+    for model, columns in ROLLUPS:
+        stored = rollups.setdefault(model._meta.db_table, {})
+        for row in model._default_manager.order_by().values_list(*columns, *COUNTERS):
+            counts = +Counter(dict(zip(COUNTERS, row[len(columns) :], strict=True)))
+            if counts:
+                stored[tuple(row[: len(columns)])] = counts
+    return rollups
+
+
+def kpi_rebuild_rollups() -> None:
+    """Write the rollups again from the summary as it stands (after the summary was written
+    other than by the moves: the rebuild, a benchmark's generated rows)."""
+    quote = connection.ops.quote_name
+    counters = ", ".join(quote(c) for c in COUNTERS)
+    sums = ", ".join(f"SUM({quote(c)})" for c in COUNTERS)
+    with transaction.atomic(), connection.cursor() as cursor:
+        for model, columns in ROLLUPS:
+            model._default_manager.all().delete()
+            key = ", ".join(quote(c) for c in columns)
+            cursor.execute(
+                f"INSERT INTO {quote(model._meta.db_table)} ({key}, {counters}) "  # noqa: S608
+                f"SELECT {key}, {sums} FROM {quote(CaseKpi._meta.db_table)} GROUP BY {key}"
+            )
+
+
 @transaction.atomic
 def kpi_rebuild() -> int:
-    """Write the summary again from the recount; the number of rows written."""
+    """Write the summary and its rollups again from the recount; the summary's rows written."""
     counted = kpi_recount()
     CaseKpi.objects.all().delete()
     CaseKpi.objects.bulk_create(
@@ -198,4 +274,5 @@ def kpi_rebuild() -> int:
         ),
         batch_size=2000,
     )
+    kpi_rebuild_rollups()
     return len(counted)

@@ -1,10 +1,12 @@
 """The KPI dashboard's figures: sums of the summary rows in the user's scope, per dimension.
 
-One grouped sum per table over `CaseKpi.objects.visible_to(user)` in the chosen months (by
-unit, district, service and month) gives every table: the query count does not depend on the number
-of cases or rows. Labels come from three small queries (units, services, districts). The
-definitions of every counter and rate: docs/cases.md, "KPIs". Aggregate-only readers (leaders)
-get the figures through `kpi.protect`: no count of 1–4 cases can be read or worked out.
+Three grouped sums over the rows the user may read in the chosen months (by unit; by month; by
+district and service, added up here per district and per service) give every table: the query
+count does not depend on the number of cases or rows. Each reads the coarsest of the summary and
+its rollups that holds the keys the filters and the scope name (`_sources`). Labels come from
+three small queries (units, services, districts). The definitions of every counter and rate:
+docs/cases.md, "KPIs". Aggregate-only readers (leaders) get the figures through `kpi.protect`:
+no count of 1–4 cases can be read or worked out.
 
 Long because the rates, the tables and the way each cell is shown must change together: a rate
 added without its protection would leak.
@@ -15,13 +17,19 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
 
 from tongcheng.cases.kpi.protect import THRESHOLD, Kind, RateCell, protect_counts, protect_rate
-from tongcheng.cases.kpimodels import COUNTERS, NO_UNIT, CaseKpi
+from tongcheng.cases.kpimodels import (
+    COUNTERS,
+    NO_UNIT,
+    CaseKpi,
+    CaseKpiByService,
+    CaseKpiByUnit,
+)
 from tongcheng.cases.models import Service
 from tongcheng.cases.scope import department_ids
 from tongcheng.lib.roles import AGGREGATE_ONLY_ROLES
@@ -138,9 +146,10 @@ class Dashboard:
         }
 
 
-def _sums(rows: QuerySet[CaseKpi], field: str) -> dict[object, Counter[str]]:
-    grouped = rows.order_by().values_list(field).annotate(*(Sum(c) for c in COUNTERS))
-    return {key: Counter(dict(zip(COUNTERS, sums, strict=True))) for key, *sums in grouped}
+def _sums(rows: QuerySet[Any], *fields: str) -> dict[tuple[Any, ...], Counter[str]]:
+    grouped = rows.order_by().values_list(*fields).annotate(*(Sum(c) for c in COUNTERS))
+    n = len(fields)
+    return {tuple(row[:n]): Counter(dict(zip(COUNTERS, row[n:], strict=True))) for row in grouped}
 
 
 def _months(start: date, end: date) -> list[date]:
@@ -151,21 +160,44 @@ def _months(start: date, end: date) -> list[date]:
     return months
 
 
+def _sources(user: User, filters: Filters) -> tuple[QuerySet[Any], QuerySet[Any]]:
+    """The rows the units' table sums and the rows the other tables sum: the coarsest summary
+    that still holds every key the filters and the reader's scope ask for.
+
+    A liaison's scope names its unit: every table sums the full summary. For an area reader the
+    tables by district, service and month need no unit (`CaseKpiByService`, joined to its
+    service for a group), and the units' table no service (`CaseKpiByUnit`) unless a group is
+    chosen (the full summary)."""
+
+    def chosen(rows: QuerySet[Any]) -> QuerySet[Any]:
+        rows = rows.filter(month__gte=filters.start, month__lte=filters.end)
+        return rows.filter(district_code=filters.district) if filters.district else rows
+
+    full = chosen(CaseKpi.objects.visible_to(user))
+    if filters.group:
+        full = full.filter(service__group=filters.group)
+    if department_ids(user):
+        return full, full
+    by_service = chosen(CaseKpiByService.objects.visible_to(user))
+    if filters.group:
+        return full, by_service.filter(service__group=filters.group)
+    return chosen(CaseKpiByUnit.objects.visible_to(user)), by_service
+
+
 # Long because: the grouped sums and the labels of the four tables, read together.
 def _tables(user: User, filters: Filters) -> tuple[Row, list[Table]]:
-    rows = CaseKpi.objects.visible_to(user).filter(month__gte=filters.start, month__lte=filters.end)
-    if filters.district:
-        rows = rows.filter(district_code=filters.district)
-    if filters.group:
-        rows = rows.filter(service__group=filters.group)
+    unit_rows, rows = _sources(user, filters)
     units = department_ids(user)
-    # One grouped sum per dimension: the database adds the rows up, a few hundred come back.
+    # Three grouped sums: the database adds the rows up, a few hundred come back.
     by: dict[str, dict[str, Counter[str]]] = {
-        "unit": {str(k): c for k, c in _sums(rows.exclude(unit=NO_UNIT), "unit").items()},
-        "district": {str(k): c for k, c in _sums(rows, "district_code").items()},
-        "service": {str(k): c for k, c in _sums(rows, "service_id").items()},
-        "month": {f"{k:%Y-%m}": c for k, c in _sums(rows, "month").items()},
+        "unit": {str(k): c for (k,), c in _sums(unit_rows.exclude(unit=NO_UNIT), "unit").items()},
+        "district": {},
+        "service": {},
+        "month": {f"{k:%Y-%m}": c for (k,), c in _sums(rows, "month").items()},
     }
+    for (district, service), counts in _sums(rows, "district_code", "service_id").items():
+        by["district"].setdefault(district, Counter()).update(counts)
+        by["service"].setdefault(str(service), Counter()).update(counts)
     total: Counter[str] = sum(by["month"].values(), Counter())
     names = {
         "unit": {
@@ -310,7 +342,7 @@ def is_aggregate_only(user: User) -> bool:
 
 
 def kpi_dashboard(user: User, filters: Filters) -> Dashboard:
-    """The dashboard of the user's scope for the filters (7 queries at any size)."""
+    """The dashboard of the user's scope for the filters (6 queries at any size)."""
     total, tables = _tables(user, filters)
     day_minutes = sum(
         (p.end.hour * 60 + p.end.minute) - (p.start.hour * 60 + p.start.minute)

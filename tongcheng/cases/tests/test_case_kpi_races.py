@@ -8,8 +8,8 @@ from typing import Any
 import pytest
 
 from tongcheng.cases.actions.workflow import case_dispatch, case_sign
-from tongcheng.cases.kpi.counting import kpi_recount, kpi_summary
-from tongcheng.cases.kpimodels import CaseKpi
+from tongcheng.cases.kpi.counting import kpi_recount, kpi_rollups, kpi_rollups_stored, kpi_summary
+from tongcheng.cases.kpimodels import CaseKpi, CaseKpiByUnit
 from tongcheng.cases.models import Case
 from tongcheng.cases.tests.factories import liaison, open_case
 from tongcheng.conftest import run_concurrently
@@ -47,4 +47,7 @@ def test_concurrent_moves_on_different_cases_add_to_one_row(committed_cast: Any)
     assert run_concurrently(sign, THREADS) == ["in_progress"] * THREADS
     row = CaseKpi.objects.get(unit=lead.pk)
     assert (row.dispatched, row.signed_on_time) == (THREADS, THREADS)
-    assert kpi_summary() == kpi_recount()
+    rollup = CaseKpiByUnit.objects.get(unit=lead.pk)
+    assert (rollup.dispatched, rollup.signed_on_time) == (THREADS, THREADS)
+    counted = kpi_recount()
+    assert kpi_summary() == counted and kpi_rollups_stored() == kpi_rollups(counted)

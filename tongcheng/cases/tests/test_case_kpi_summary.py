@@ -2,7 +2,8 @@
 
 Random series of moves on several cases (hypothesis stateful) with a clock that jumps ahead by
 working hours and weeks, so signatures and replies come late as well as on time and the cases
-spread over several months; after every step the summary must equal `kpi_recount`.
+spread over several months; after every step the summary must equal `kpi_recount`, and its
+rollups (by unit, by service) the recount added up by their keys.
 """
 
 from __future__ import annotations
@@ -15,7 +16,7 @@ from typing import Any
 from zoneinfo import ZoneInfo
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from hypothesis import HealthCheck, settings
 from hypothesis import strategies as st
 from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_state_machine_as_test
@@ -23,8 +24,14 @@ from hypothesis.stateful import RuleBasedStateMachine, invariant, rule, run_stat
 from tongcheng.cases.actions import intake
 from tongcheng.cases.actions import workflow as moves
 from tongcheng.cases.errors import CaseRefused
-from tongcheng.cases.kpi.counting import kpi_rebuild, kpi_recount, kpi_summary
-from tongcheng.cases.kpimodels import NO_UNIT, CaseKpi
+from tongcheng.cases.kpi.counting import (
+    kpi_rebuild,
+    kpi_recount,
+    kpi_rollups,
+    kpi_rollups_stored,
+    kpi_summary,
+)
+from tongcheng.cases.kpimodels import NO_UNIT, CaseKpi, CaseKpiByService, CaseKpiByUnit
 from tongcheng.cases.models import Case, ReturnReason, State
 from tongcheng.cases.tests.factories import liaison, open_case
 from tongcheng.cases.workflow import FollowUp
@@ -56,6 +63,12 @@ def _totals(rows: dict[Any, Counter[str]]) -> Counter[str]:
     return sum(rows.values(), Counter())
 
 
+def _is_the_recount() -> bool:
+    """The summary equals the recount, and each rollup the recount added up by its key."""
+    counted = kpi_recount()
+    return kpi_summary() == counted and kpi_rollups_stored() == kpi_rollups(counted)
+
+
 def test_it_counts_one_case_into_its_months_and_units(cast: Any, clock: Clock) -> None:
     case = open_case(cast.community_a, cast.areas["community_a"])
     lead = Department.objects.get(code="140403-hrss")
@@ -82,7 +95,12 @@ def test_it_counts_one_case_into_its_months_and_units(cast: Any, clock: Clock) -
     assert (close_row.basic, close_row.satisfied, close_row.closed_on_time) == (1, 0, 0)
     # 3 March 09:00 → 1 April 10:00: 6 hours, 20 working days of 6.5 hours, 1.5 hours.
     assert close_row.handling_minutes == (6 + 20 * 6.5 + 1.5) * 60
-    assert kpi_summary() == kpi_recount()
+    assert _is_the_recount()
+    # The rollups: the unit's two months, and the service's month of March over every unit.
+    by_unit = {r.month.isoformat(): r for r in CaseKpiByUnit.objects.filter(unit=lead.pk)}
+    assert (by_unit["2025-03-01"].dispatched, by_unit["2025-04-01"].closed) == (1, 1)
+    march = CaseKpiByService.objects.get(month="2025-03-01", service_id=case.service_id)
+    assert (march.received, march.dispatched, march.closed) == (1, 1, 0)
 
 
 def test_it_counts_direct_answers_and_unreachable_callers_apart(cast: Any, clock: Clock) -> None:
@@ -115,10 +133,17 @@ def test_it_rebuilds_a_damaged_summary_from_the_cases(cast: Any, clock: Clock) -
     CaseKpi.objects.update(received=7)
     assert kpi_summary() != expected
     assert kpi_rebuild() == len(expected)
-    assert kpi_summary() == expected
+    assert kpi_summary() == expected and _is_the_recount()
     CaseKpi.objects.all().delete()
     call_command("rebuild_case_kpi", verbosity=0)
-    assert kpi_summary() == expected
+    assert kpi_summary() == expected and _is_the_recount()
+    # A damaged rollup alone is found by the check and repaired by the rebuild.
+    CaseKpiByService.objects.update(received=7)
+    with pytest.raises(CommandError, match="rollups"):
+        call_command("rebuild_case_kpi", check=True, verbosity=0)
+    call_command("rebuild_case_kpi", verbosity=0)
+    call_command("rebuild_case_kpi", check=True, verbosity=0)
+    assert _is_the_recount()
 
 
 # Long because: the rules of the machine (one per move, and the clock) read together.
@@ -138,7 +163,8 @@ def test_no_series_of_moves_makes_the_summary_differ_from_a_recount(
     class KpiMachine(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
-            CaseKpi.objects.all().delete()
+            for model in (CaseKpi, CaseKpiByUnit, CaseKpiByService):
+                model.objects.all().delete()
             Case.objects.all().delete()
             clock.at = datetime(2025, 3, 3, 9, 0, tzinfo=SHANGHAI)
             self.cases: list[int] = []
@@ -200,7 +226,7 @@ def test_no_series_of_moves_makes_the_summary_differ_from_a_recount(
 
         @invariant()
         def summary_is_the_recount(self) -> None:
-            assert kpi_summary() == kpi_recount()
+            assert _is_the_recount()
 
     run_state_machine_as_test(
         KpiMachine,
