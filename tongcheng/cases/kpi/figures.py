@@ -96,7 +96,7 @@ class Row:
     counts: Counter[str]
     shown: dict[str, str] = field(default_factory=dict)  # count or rate key → text
     # (column title, shown) in the order of the table's columns (titles label a phone's cards)
-    cells: list[tuple[str | Promise, str]] = field(default_factory=list)
+    cells: list[tuple[str, str]] = field(default_factory=list)
     values: dict[str, float | None] = field(default_factory=dict)  # rates, for charts and rank
     rank: int | None = None
 
@@ -114,8 +114,9 @@ class Table:
         return [*self.counts, *rates, ("handling", _("Average handling, working days"))]
 
     def fill(self) -> None:
+        columns = [(key, str(title)) for key, title in self.columns]  # translated once
         for row in self.rows:
-            row.cells = [(title, row.shown[key]) for key, title in self.columns]
+            row.cells = [(title, row.shown[key]) for key, title in columns]
 
 
 @dataclass
@@ -264,51 +265,56 @@ def _show_protected(total: Row, tables: list[Table], day_minutes: int) -> None:
             parts = tuple((table.key, r.key, key) for r in table.rows)
             lines.append(Line(("total", "", key), parts))
     counts = protect_counts(values, lines)
-
-    def cell(place: str, row: Row, key: str) -> tuple[Mark, tuple[int, int]]:
-        where = (place, row.key if place != "total" else "", key)
-        return counts.marks.get(where, Mark.OMITTED), counts.bounds.get(where, (0, UNBOUNDED))
-
+    withheld = str(_("withheld"))
     everyone = [("total", total)] + [(t.key, r) for t in tables for r in t.rows]
+    # Each row's counts as published: (mark, the reader's bounds), read once for every use.
+    published: list[dict[str, tuple[Mark, tuple[int, int]]]] = []
     for place, row in everyone:
+        own = row.key if place != "total" else ""
+        cells = {
+            key: (
+                counts.marks.get((place, own, key), Mark.OMITTED),
+                counts.bounds.get((place, own, key), (0, UNBOUNDED)),
+            )
+            for key, _title in COUNTS
+        }
+        published.append(cells)
         for key, _title in COUNTS:
-            mark, _bounds = cell(place, row, key)
-            row.shown[key] = _count_text(mark, row.counts[key])
+            row.shown[key] = _count_text(cells[key][0], row.counts[key], withheld)
     for rate in RATES:
-        cells: dict[tuple[str, str], RateCell] = {}
-        for place, row in everyone:
+        rate_cells: dict[tuple[str, str], RateCell] = {}
+        for (place, row), cells in zip(everyone, published, strict=True):
             n, d = _rate_cell(rate, row.counts)
-            marks = [cell(place, row, c) for c in rate.denominator]
+            marks = [cells[c] for c in rate.denominator]
             exact = all(m is Mark.SHOWN for m, _b in marks)
             high = sum(b[1] for _m, b in marks)
-            cells[(place, row.key)] = RateCell(n, d, exact, high)
+            rate_cells[(place, row.key)] = RateCell(n, d, exact, high)
         kinds = protect_rate(
-            ("total", total.key), cells, [[(t.key, r.key) for r in t.rows] for t in tables]
+            ("total", total.key), rate_cells, [[(t.key, r.key) for r in t.rows] for t in tables]
         )
         for place, row in everyone:
-            c, kind = cells[(place, row.key)], kinds[(place, row.key)]
+            c, kind = rate_cells[(place, row.key)], kinds[(place, row.key)]
             row.values[rate.key] = round(100 * c.numerator / c.denominator, 1) if (
                 kind is Kind.EXACT and c.denominator
             ) else None  # fmt: skip
-            row.shown[rate.key] = _rate_text(kind, c)
-    for place, row in everyone:
-        closed = [cell(place, row, c) for c in CLOSED]
+            row.shown[rate.key] = _rate_text(kind, c, withheld)
+    for (_place, row), cells in zip(everyone, published, strict=True):
         n = sum(row.counts[c] for c in CLOSED)
-        shown = all(m is Mark.SHOWN for m, _b in closed) and n >= THRESHOLD
+        shown = all(cells[c][0] is Mark.SHOWN for c in CLOSED) and n >= THRESHOLD
         row.shown["handling"] = (
             f"{row.counts['handling_minutes'] / n / day_minutes:.1f}" if shown else "—"
         )
 
 
-def _count_text(mark: Mark, count: int) -> str:
+def _count_text(mark: Mark, count: int, withheld: str) -> str:
     if mark is Mark.SHOWN:
         return str(count)
     if mark is Mark.SMALL:
         return f"<{THRESHOLD}"
-    return str(_("withheld"))
+    return withheld
 
 
-def _rate_text(kind: Kind, cell: RateCell) -> str:
+def _rate_text(kind: Kind, cell: RateCell, withheld: str) -> str:
     if cell.den_exact and cell.denominator == 0:
         return "—"
     if kind is Kind.EXACT:
@@ -317,7 +323,7 @@ def _rate_text(kind: Kind, cell: RateCell) -> str:
         return "<" + _percent(THRESHOLD, cell.denominator)
     if kind is Kind.ABOVE:
         return ">" + _percent(cell.denominator - THRESHOLD, cell.denominator)
-    return str(_("withheld"))
+    return withheld
 
 
 def _rank(tables: list[Table]) -> None:
