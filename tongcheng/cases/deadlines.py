@@ -13,8 +13,9 @@ row of its nature and urgency, else DEFAULT_LIMITS (12345 practice, as seeded).
 
 from __future__ import annotations
 
+from bisect import bisect_right
 from dataclasses import dataclass
-from datetime import date, datetime, time, timedelta
+from datetime import date, datetime, time, timedelta, tzinfo
 from functools import lru_cache
 
 from django.db.models import Q
@@ -78,35 +79,62 @@ def parse_limit(limit: str) -> tuple[int, str]:
 def due(calendar: WorkCalendar, start: datetime, limit: str) -> Due:
     """The deadline `limit` after `start` (aware), in local time.
 
-    A day limit depends only on the day the start falls on and whether it came after that
-    day's work ended: those answers are kept per calendar (`_day_due`), so a move's deadlines
-    cost a dictionary look-up (bench/bench_case_deadlines.py).
+    Most answers are kept per calendar, so that a move's deadlines cost a dictionary look-up
+    (bench/bench_case_deadlines.py): a day limit depends only on the day the start falls on and
+    whether it came after that day's work ended (`_day_due`); an hour limit started outside the
+    working periods (before, between or after them) only on the day and that gap, since every
+    moment of a gap is as far into the working time (`_gap_due`). An hour limit started inside a
+    period is counted out. The tests hold both shortcuts to counting every answer out.
     """
     n, unit = parse_limit(limit)
     local = start.astimezone(timezone.get_default_timezone())
-    if unit == "h":
-        answer = calendar.add_working_hours(local, n)
-        return Due(answer.value, answer.provisional)
-    end_of_work = calendar.periods[-1].end
     moment = local.time()
+    if unit == "h":
+        bounds = _period_bounds(calendar)
+        place = bisect_right(bounds, moment) if bounds else 1
+        if place % 2:  # inside a period (or periods the shortcut cannot read): count it out
+            answer = calendar.add_working_hours(local, n)
+            return Due(answer.value, answer.provisional)
+        return _gap_due(calendar, local.date(), place // 2, n, local.tzinfo)
+    end_of_work = calendar.periods[-1].end
     if moment == end_of_work:  # the one boundary the shortcut does not decide: count it out
         begun = calendar.add_working_hours(local, 0)
         day = calendar.add_working_days(begun.value.date(), n)
         end = datetime.combine(day.value, end_of_work, tzinfo=local.tzinfo)
         return Due(end, begun.provisional or day.provisional)
-    last_day, provisional = _day_due(calendar, local.date(), moment > end_of_work, n)
-    return Due(datetime.combine(last_day, end_of_work, tzinfo=local.tzinfo), provisional)
+    return _day_due(calendar, local.date(), moment > end_of_work, n, local.tzinfo)
 
 
 @lru_cache(maxsize=1 << 16)
-def _day_due(calendar: WorkCalendar, day: date, after_work: bool, n: int) -> tuple[date, bool]:
-    """The last day of an n-day limit started on `day` (after that day's work, or before its
-    end), and whether it is provisional. Cached per calendar: a calendar never changes (an
-    entered year makes a new one)."""
+def _day_due(
+    calendar: WorkCalendar, day: date, after_work: bool, n: int, zone: tzinfo | None
+) -> Due:
+    """An n-day limit started on `day` (after that day's work, or before its end). Cached per
+    calendar: a calendar never changes (an entered year makes a new one)."""
     start = datetime.combine(day, time(23, 59) if after_work else time(0, 0))
-    begun = calendar.add_working_hours(start.replace(tzinfo=timezone.get_default_timezone()), 0)
+    begun = calendar.add_working_hours(start.replace(tzinfo=zone), 0)
     answer = calendar.add_working_days(begun.value.date(), n)
-    return answer.value, begun.provisional or answer.provisional
+    end_of_work = calendar.periods[-1].end
+    last = datetime.combine(answer.value, end_of_work, tzinfo=zone)
+    return Due(last, begun.provisional or answer.provisional)
+
+
+@lru_cache(maxsize=64)
+def _period_bounds(calendar: WorkCalendar) -> tuple[time, ...]:
+    """The starts and ends of the calendar's periods in order (a moment's place among them
+    says which period or gap it is in), or none when a bound has microseconds (the calendar
+    counts whole seconds there, so the shortcut would not read a moment as it does)."""
+    bounds = tuple(moment for period in calendar.periods for moment in (period.start, period.end))
+    return () if any(moment.microsecond for moment in bounds) else bounds
+
+
+@lru_cache(maxsize=1 << 16)
+def _gap_due(calendar: WorkCalendar, day: date, gap: int, n: int, zone: tzinfo | None) -> Due:
+    """An n-hour limit started on `day` in its gap `gap` (0: before the first period, k: after
+    the k-th): counted from the gap's first moment, midnight or the end of the period before."""
+    clock = calendar.periods[gap - 1].end if gap else time(0, 0)
+    answer = calendar.add_working_hours(datetime.combine(day, clock, tzinfo=zone), n)
+    return Due(answer.value, answer.provisional)
 
 
 # "Due within one working day": the working hours of one working day (the default periods).

@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from datetime import date, datetime, timedelta
+import random
+from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 from zoneinfo import ZoneInfo
 
@@ -14,7 +15,7 @@ from tongcheng.cases.actions.steps import DEADLINE_FIELDS, refresh_deadlines
 from tongcheng.cases.deadlines import DEFAULT_LIMITS, due, limits_for, parse_limit
 from tongcheng.cases.models import Case, Nature, State, TimeLimit, Urgency
 from tongcheng.cases.tests.factories import open_case, service
-from tongcheng.lib.workdays import WorkCalendar
+from tongcheng.lib.workdays import WorkCalendar, parse_periods
 from tongcheng.org.models import CalendarDay
 from tongcheng.org.workcalendar import (
     PACKAGE_HOLIDAYS,
@@ -119,6 +120,81 @@ def test_the_days_shortcut_answers_as_counting_does(day: date, clock: str, n: in
     answer = due(calendar, moment, f"{n}d")
     assert answer.at.date() == counted.value
     assert answer.provisional == (begun.provisional or counted.provisional)
+
+
+# The make-up working days (调休) of 2026, and the last days before the unknown 2027.
+MAKEUP_2026 = [date(2026, 1, 4), date(2026, 2, 14), date(2026, 2, 28), date(2026, 5, 9),
+               date(2026, 9, 20), date(2026, 10, 10)]  # fmt: skip
+NEAR = [day + timedelta(days=k) for day in MAKEUP_2026 for k in (-1, 0, 1)]
+NEAR += [date(2026, 12, 24) + timedelta(days=k) for k in range(8)]
+LIMITS = ["0d", "1d", "3d", "13d", "30d", "1h", "2h", "0h", "7h", "40h"]
+
+
+def counted_out(calendar: WorkCalendar, start: datetime, limit: str) -> tuple[datetime, bool]:
+    """A deadline counted out on the calendar itself, without the shortcuts of `due`."""
+    n, unit = parse_limit(limit)
+    local = start.astimezone(SHANGHAI)
+    if unit == "h":
+        answer = calendar.add_working_hours(local, n)
+        return answer.value, answer.provisional
+    begun = calendar.add_working_hours(local, 0)
+    day = calendar.add_working_days(begun.value.date(), n)
+    end = datetime.combine(day.value, calendar.periods[-1].end, tzinfo=SHANGHAI)
+    return end, begun.provisional or day.provisional
+
+
+def test_the_calendar_has_the_make_up_days_of_2026_and_does_not_know_2027() -> None:
+    assert all(day in PACKAGE_MAKEUP_DAYS for day in MAKEUP_2026)
+    assert 2026 in PACKAGE_YEARS and 2027 not in PACKAGE_YEARS
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    day=st.dates(min_value=date(2024, 1, 1), max_value=date(2027, 12, 31)) | st.sampled_from(NEAR),
+    clock=TIMES | st.times().map(lambda moment: moment.isoformat()),
+    limit=st.sampled_from(LIMITS) | st.integers(0, 60).map(lambda n: f"{n}h"),
+)
+def test_every_shortcut_answers_as_counting_out_does(day: date, clock: str, limit: str) -> None:
+    # Hour limits before, between and after the periods come from the gap's cached answer, day
+    # limits from the day's: both equal counting out, over 调休 and into 2027 (provisional).
+    calendar = WorkCalendar(frozenset(PACKAGE_YEARS), PACKAGE_HOLIDAYS, PACKAGE_MAKEUP_DAYS)
+    moment = at(day.isoformat(), clock)
+    answer = due(calendar, moment, limit)
+    assert (answer.at, answer.provisional) == counted_out(calendar, moment, limit)
+    assert answer.at.tzinfo is SHANGHAI
+
+
+def test_the_shortcuts_answer_as_counting_out_over_many_random_starts() -> None:
+    # The benchmark's kind of input (any second of 2024-2027, in UTC as the database gives it),
+    # and the make-up days and the turn of the year at every minute of their working periods'
+    # edges.
+    calendar = WorkCalendar(frozenset(PACKAGE_YEARS), PACKAGE_HOLIDAYS, PACKAGE_MAKEUP_DAYS)
+    rng = random.Random(2026)
+    first = datetime(2024, 1, 1, tzinfo=SHANGHAI)
+    starts = [first + timedelta(seconds=rng.randrange(4 * 365 * 86400)) for _ in range(20_000)]
+    starts = [start.astimezone(UTC) for start in starts]
+    starts += [at(day.isoformat(), f"{hour:02d}:{minute:02d}") for day in NEAR
+               for hour in (0, 8, 11, 12, 14, 17, 23) for minute in (0, 29, 30, 59)]  # fmt: skip
+    provisional = 0
+    for start in starts:
+        limit = rng.choice(LIMITS)
+        answer = due(calendar, start, limit)
+        assert (answer.at, answer.provisional) == counted_out(calendar, start, limit), (
+            start,
+            limit,
+        )
+        provisional += answer.provisional
+    assert provisional > 1000  # 2027 was reached, from the turn of the year too
+
+
+def test_a_period_bound_with_microseconds_is_counted_out() -> None:
+    # The calendar reads a period's bounds to the second: the gap shortcut is not taken.
+    periods = parse_periods([(time(8, 30, 0, 500_000), time(12, 0)), ("14:30", "17:30")])
+    calendar = WorkCalendar(
+        frozenset(PACKAGE_YEARS), PACKAGE_HOLIDAYS, PACKAGE_MAKEUP_DAYS, periods
+    )
+    moment = at("2026-03-04", "08:30:00.200000")
+    assert (due(calendar, moment, "1h").at, False) == counted_out(calendar, moment, "1h")
 
 
 @pytest.mark.django_db
