@@ -1,8 +1,8 @@
 """The case KPI dashboard at the size of 1,000,000 cases: p95 ≤ 200 ms, query count independent
 of size, on SQLite and PostgreSQL.
 
-The dashboard reads only the KPI summary (`CaseKpi`) and its two rollups (by unit, by service),
-all kept by the moves: no query touches the cases or their history. So the child generates the
+The dashboard reads only the KPI summary (`CaseKpi`) and its rollups (by unit, by service, by
+district), all kept by the moves: no query touches the cases or their history. So the child generates the
 summary rows directly, at the size a million cases over two years give: 24 months × 12
 districts × 19 services × (the intake row, the district's unit of the service, the city's unit,
 one other unit of the district a case was mis-dispatched to) ≈ 22,000 rows whose counters add

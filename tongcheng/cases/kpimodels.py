@@ -6,10 +6,11 @@ definitions (which moment counts a case into which month, what each counter hold
 docs/cases.md, "KPIs"; `cases.kpi.counting.kpi_recount` computes the same rows from the cases
 themselves, which the tests and `manage.py rebuild_case_kpi` hold the summary to.
 
-Two coarser rollups of the same counters are kept by the same statements of the same moves:
-`CaseKpiByUnit` (all services of a unit added up) and `CaseKpiByService` (all units of a service
-added up). The dashboard sums these where its filters and the reader's scope need no finer key,
-a quarter to a third of the rows (docs/performance.md, "The case KPI dashboard").
+Three coarser rollups of the same counters are kept by the same additions, in the same moves:
+`CaseKpiByUnit` (all services of a unit added up), `CaseKpiByService` (all units of a service
+added up) and `CaseKpiByDistrict` (a district's month). The dashboard sums these where its
+filters and the reader's scope need no finer key: a third of the rows or fewer, one row for a
+district's month (docs/performance.md, "The case KPI dashboard").
 
 Imported by `cases.models` (one line), so Django sees the models; this module imports nothing
 of the cases app but its scope rules, and names the service by its label, so there is no cycle.
@@ -92,6 +93,12 @@ class CaseKpiByServiceQuerySet(models.QuerySet["CaseKpiByService"]):
     def visible_to(self, user: User) -> CaseKpiByServiceQuerySet:
         """The user's districts only: a row adds every unit up, so it holds no liaison's own
         unit's figures (the full summary does)."""
+        return self.filter(kpi_visible_q(user, units=False))
+
+
+class CaseKpiByDistrictQuerySet(models.QuerySet["CaseKpiByDistrict"]):
+    def visible_to(self, user: User) -> CaseKpiByDistrictQuerySet:
+        """The user's districts only, as for `CaseKpiByService`."""
         return self.filter(kpi_visible_q(user, units=False))
 
 
@@ -197,3 +204,22 @@ class CaseKpiByService(KpiRow):
 
     def __str__(self) -> str:
         return f"{self.month:%Y-%m} {self.district_code} {self.service_id}"
+
+
+class CaseKpiByDistrict(KpiRow):
+    """The sum of the `CaseKpi` rows of a month and a district, over every unit and service:
+    what the table by month (and the total) reads for area readers when no group is chosen."""
+
+    objects = CaseKpiByDistrictQuerySet.as_manager()
+
+    class Meta:
+        verbose_name = _("case KPI row by district")
+        verbose_name_plural = _("case KPI rows by district")
+        constraints = [
+            models.UniqueConstraint(
+                fields=["district_code", "month"], name="casekpibydistrict_unique"
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.month:%Y-%m} {self.district_code}"

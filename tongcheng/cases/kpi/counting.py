@@ -6,12 +6,12 @@ Which counters a step adds depends only on the state it leads from and to (docs/
 "KPIs"), so a move that changes no state (a co-handling unit's part, extensions, supervision,
 催办, 通报) adds none.
 
-Each addition is one statement per table (the summary, then its rollups by unit and by
-service), `INSERT … ON CONFLICT (key) DO UPDATE SET n = n + excluded.n`, the same on both
-engines: the first move of a month inserts the row, the next ones add to it inside the
+Each addition is one statement per table (the summary, then its rollups by unit, by service
+and by district), `INSERT … ON CONFLICT (key) DO UPDATE SET n = n + excluded.n`, the same on
+both engines: the first move of a month inserts the row, the next ones add to it inside the
 database, so two moves on different cases adding to one row at once cannot lose an addition
 (PostgreSQL locks the conflicting row for the second one until the first commits). Every
-addition takes the three tables in the same order, so two moves adding once each never wait on
+addition takes the four tables in the same order, so two moves adding once each never wait on
 each other's rows in a circle.
 
 `kpi_recount` computes every row from the cases, their lead units and their deadlines as they
@@ -34,6 +34,7 @@ from tongcheng.cases.kpimodels import (
     COUNTERS,
     NO_UNIT,
     CaseKpi,
+    CaseKpiByDistrict,
     CaseKpiByService,
     CaseKpiByUnit,
     KpiRow,
@@ -51,6 +52,7 @@ SUMMARIES: tuple[tuple[type[KpiRow], tuple[str, ...]], ...] = (
     (CaseKpi, ("month", "district_code", "unit", "service_id")),
     (CaseKpiByUnit, ("district_code", "month", "unit")),
     (CaseKpiByService, ("district_code", "month", "service_id")),
+    (CaseKpiByDistrict, ("district_code", "month")),
 )
 ROLLUPS = SUMMARIES[1:]
 # A rollup's rows by table name: its key's values → the counters.
@@ -130,7 +132,7 @@ def _upsert(model: type[KpiRow], columns: tuple[str, ...], key: Key,
 
 
 def _add(key: Key, counts: dict[str, int]) -> None:
-    """Add `counts` to the summary row of `key` and to its two rollups' rows, creating each at
+    """Add `counts` to the summary row of `key` and to its rollups' rows, creating each at
     its first addition (one statement each)."""
     if any(counts.values()):
         for model, columns in SUMMARIES:

@@ -17,7 +17,7 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass, field
 from datetime import date
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 from django.db.models import QuerySet, Sum
 from django.utils.translation import gettext_lazy as _
@@ -27,6 +27,7 @@ from tongcheng.cases.kpimodels import (
     COUNTERS,
     NO_UNIT,
     CaseKpi,
+    CaseKpiByDistrict,
     CaseKpiByService,
     CaseKpiByUnit,
 )
@@ -161,14 +162,22 @@ def _months(start: date, end: date) -> list[date]:
     return months
 
 
-def _sources(user: User, filters: Filters) -> tuple[QuerySet[Any], QuerySet[Any]]:
-    """The rows the units' table sums and the rows the other tables sum: the coarsest summary
-    that still holds every key the filters and the reader's scope ask for.
+class Sources(NamedTuple):
+    """The rows each grouped sum reads."""
 
-    A liaison's scope names its unit: every table sums the full summary. For an area reader the
-    tables by district, service and month need no unit (`CaseKpiByService`, joined to its
-    service for a group), and the units' table no service (`CaseKpiByUnit`) unless a group is
-    chosen (the full summary)."""
+    units: QuerySet[Any]  # by unit
+    services: QuerySet[Any]  # by district and service
+    months: QuerySet[Any]  # by month
+
+
+def _sources(user: User, filters: Filters) -> Sources:
+    """The rows each grouped sum reads: the coarsest summary that still holds every key the
+    filters and the reader's scope ask for.
+
+    A liaison's scope names its unit: every sum reads the full summary. For an area reader the
+    sum by district and service needs no unit (`CaseKpiByService`, joined to its service for a
+    group); the sums by unit and by month need no service (`CaseKpiByUnit`, `CaseKpiByDistrict`)
+    unless a group is chosen (then the full summary and `CaseKpiByService`)."""
 
     def chosen(rows: QuerySet[Any]) -> QuerySet[Any]:
         rows = rows.filter(month__gte=filters.start, month__lte=filters.end)
@@ -178,25 +187,33 @@ def _sources(user: User, filters: Filters) -> tuple[QuerySet[Any], QuerySet[Any]
     if filters.group:
         full = full.filter(service__group=filters.group)
     if department_ids(user):
-        return full, full
+        return Sources(full, full, full)
     by_service = chosen(CaseKpiByService.objects.visible_to(user))
     if filters.group:
-        return full, by_service.filter(service__group=filters.group)
-    return chosen(CaseKpiByUnit.objects.visible_to(user)), by_service
+        by_service = by_service.filter(service__group=filters.group)
+        return Sources(full, by_service, by_service)
+    return Sources(
+        chosen(CaseKpiByUnit.objects.visible_to(user)),
+        by_service,
+        chosen(CaseKpiByDistrict.objects.visible_to(user)),
+    )
 
 
 # Long because: the grouped sums and the labels of the four tables, read together.
 def _tables(user: User, filters: Filters) -> tuple[Row, list[Table]]:
-    unit_rows, rows = _sources(user, filters)
+    sources = _sources(user, filters)
     units = department_ids(user)
     # Three grouped sums: the database adds the rows up, a few hundred come back.
     by: dict[str, dict[str, Counter[str]]] = {
-        "unit": {str(k): c for (k,), c in _sums(unit_rows.exclude(unit=NO_UNIT), "unit").items()},
+        "unit": {
+            str(k): c for (k,), c in _sums(sources.units.exclude(unit=NO_UNIT), "unit").items()
+        },
         "district": {},
         "service": {},
-        "month": {f"{k:%Y-%m}": c for (k,), c in _sums(rows, "month").items()},
+        "month": {f"{k:%Y-%m}": c for (k,), c in _sums(sources.months, "month").items()},
     }
-    for (district, service), counts in _sums(rows, "district_code", "service_id").items():
+    sums = _sums(sources.services, "district_code", "service_id")
+    for (district, service), counts in sums.items():
         by["district"].setdefault(district, Counter()).update(counts)
         by["service"].setdefault(str(service), Counter()).update(counts)
     total: Counter[str] = sum(by["month"].values(), Counter())

@@ -31,7 +31,13 @@ from tongcheng.cases.kpi.counting import (
     kpi_rollups_stored,
     kpi_summary,
 )
-from tongcheng.cases.kpimodels import NO_UNIT, CaseKpi, CaseKpiByService, CaseKpiByUnit
+from tongcheng.cases.kpimodels import (
+    NO_UNIT,
+    CaseKpi,
+    CaseKpiByDistrict,
+    CaseKpiByService,
+    CaseKpiByUnit,
+)
 from tongcheng.cases.models import Case, ReturnReason, State
 from tongcheng.cases.tests.factories import liaison, open_case
 from tongcheng.cases.workflow import FollowUp
@@ -96,11 +102,13 @@ def test_it_counts_one_case_into_its_months_and_units(cast: Any, clock: Clock) -
     # 3 March 09:00 → 1 April 10:00: 6 hours, 20 working days of 6.5 hours, 1.5 hours.
     assert close_row.handling_minutes == (6 + 20 * 6.5 + 1.5) * 60
     assert _is_the_recount()
-    # The rollups: the unit's two months, and the service's month of March over every unit.
+    # The rollups: the unit's two months, the service's March over every unit, the district's.
     by_unit = {r.month.isoformat(): r for r in CaseKpiByUnit.objects.filter(unit=lead.pk)}
     assert (by_unit["2025-03-01"].dispatched, by_unit["2025-04-01"].closed) == (1, 1)
     march = CaseKpiByService.objects.get(month="2025-03-01", service_id=case.service_id)
     assert (march.received, march.dispatched, march.closed) == (1, 1, 0)
+    april = CaseKpiByDistrict.objects.get(month="2025-04-01", district_code="140403000000")
+    assert (april.received, april.closed, april.basic) == (0, 1, 1)
 
 
 def test_it_counts_direct_answers_and_unreachable_callers_apart(cast: Any, clock: Clock) -> None:
@@ -163,7 +171,7 @@ def test_no_series_of_moves_makes_the_summary_differ_from_a_recount(
     class KpiMachine(RuleBasedStateMachine):
         def __init__(self) -> None:
             super().__init__()
-            for model in (CaseKpi, CaseKpiByUnit, CaseKpiByService):
+            for model in (CaseKpi, CaseKpiByUnit, CaseKpiByService, CaseKpiByDistrict):
                 model.objects.all().delete()
             Case.objects.all().delete()
             clock.at = datetime(2025, 3, 3, 9, 0, tzinfo=SHANGHAI)
