@@ -2,12 +2,12 @@
 of size, on SQLite and PostgreSQL.
 
 The dashboard reads only the KPI summary (`CaseKpi`) and its rollups (by unit, by service, by
-district), all kept by the moves: no query touches the cases or their history. So the child generates the
-summary rows directly, at the size a million cases over two years give: 24 months × 12
-districts × 19 services × (the intake row, the district's unit of the service, the city's unit,
-one other unit of the district a case was mis-dispatched to) ≈ 22,000 rows whose counters add
-up to BENCH_KPI_CASES cases (default 1,000,000), written in bulk (COPY on PostgreSQL,
-executemany on SQLite); the rollups are then added up from them in the database
+district), all kept by the moves: no query touches the cases or their history. So the child
+generates the summary rows directly, at the size a million cases over two years give: 24
+months × 12 districts × 19 services × (the intake row, the district's unit of the service, the
+city's unit, one other unit of the district a case was mis-dispatched to) ≈ 22,000 rows whose
+counters add up to BENCH_KPI_CASES cases (default 1,000,000), written in bulk (COPY on
+PostgreSQL, executemany on SQLite); the rollups are then added up from them in the database
 (`kpi_rebuild_rollups`, the rows the moves would have kept). Generating a million cases and ten
 million history rows would time the generator, not the page.
 
