@@ -90,6 +90,7 @@ INSTALLED_APPS = [
     "tongcheng.registry",
     "tongcheng.cases",
     "tongcheng.hotline",
+    "tongcheng.engagement",
     "tongcheng.meetings",
 ]
 
