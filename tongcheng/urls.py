@@ -21,6 +21,7 @@ urlpatterns = [
     path("registry/", include("tongcheng.registry.urls")),
     path("cases/", include("tongcheng.cases.urls")),
     path("hotline/", include("tongcheng.hotline.urls")),
+    path("engagement/", include("tongcheng.engagement.urls")),
     path("meetings/", include("tongcheng.meetings.urls")),
     path("api/v1/", api.urls),
 ]

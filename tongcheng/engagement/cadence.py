@@ -136,3 +136,13 @@ def slot_keys(kind: str, held_on: date, festivals: Festivals) -> list[tuple[str,
         return [(WEEK, week_of(held_on)), (MONTH, month_of(held_on))]
     year = festivals.forum_year(held_on)
     return [] if year is None else [(FORUM, date(year, 1, 1))]
+
+
+def periods_back(kind: str, start: date, n: int) -> date:
+    """The start of the period `n` periods before the one starting on `start`."""
+    if kind == WEEK:
+        return start - timedelta(weeks=n)
+    if kind == MONTH:
+        months = start.year * 12 + start.month - 1 - n
+        return date(months // 12, months % 12 + 1, 1)
+    return date(start.year - n, 1, 1)

@@ -197,6 +197,10 @@ class SlotQuerySet(models.QuerySet["Slot"]):
     def visible_to(self, user: User) -> SlotQuerySet:
         return self.filter(scope.representatives_q(user))
 
+    def of_officer(self, user: User) -> SlotQuerySet:
+        """The slots the user is the responsible officer of."""
+        return self.filter(officer=user)
+
     def due_open(self) -> SlotQuerySet:
         """Due and without a contact yet."""
         return self.filter(due=True, done=0)

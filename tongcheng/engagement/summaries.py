@@ -84,8 +84,8 @@ def sync_slots(rep: Representative, *, today: date | None = None) -> None:
     existing = {(s.kind, s.period): s for s in Slot.objects.filter(representative=rep)}
     deltas = Deltas()
     gone = [slot for key, slot in existing.items() if key not in expected]
-    for slot in gone:
-        deltas.add(slot, -1)
+    for old in gone:
+        deltas.add(old, -1)
     new: list[Slot] = []
     changed: list[Slot] = []
     for (kind, start), due in expected.items():
@@ -115,10 +115,11 @@ def count_contact(contact: Contact, sign: int, fest: cadence.Festivals | None = 
     """A contact recorded (+1) or deleted (-1): its slots and their tallies."""
     deltas = Deltas()
     for kind, start in cadence.slot_keys(contact.kind, contact.held_on, fest or festivals()):
-        slot = Slot.objects.filter(representative_id=contact.representative_id, kind=kind,
-                                   period=start).first()  # fmt: skip
-        if slot is None:  # a forum counting for a year outside the term counts nowhere
+        found = Slot.objects.filter(representative_id=contact.representative_id, kind=kind,
+                                    period=start).first()  # fmt: skip
+        if found is None:  # a forum counting for a year outside the term counts nowhere
             continue
+        slot = found
         deltas.add(slot, -1)
         slot.done += sign
         deltas.add(slot, +1)

@@ -179,7 +179,7 @@ CRYPTO_ALLOWED = {
     "tongcheng/cases/certcodes.py": "a certificate's verification code, kept encrypted",
     "tongcheng/notify/identifiers.py": "a user's mobile and a text message's number, encrypted",
     "tongcheng/hotline/identifiers.py": "a call's number (as the ledger's phone), platform secrets",
-    "tongcheng/engagement/identifiers.py": "a representative without a file: name, ethnicity, phone",
+    "tongcheng/engagement/identifiers.py": "a representative without a file: name, phone …",
 }
 MASK_FUNCTIONS = {"mask_id_number", "mask_phone"}
 # Masking an identifier is the codecs' (the ledger's identifiers.masked / masker, and the cases'

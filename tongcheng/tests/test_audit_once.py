@@ -143,6 +143,13 @@ NOT_PERSONAL: dict[str, str] = {
     "cases:attachment_remove": "POST only: removes an attachment, audited as attachment.remove",
     "api:case_attachment_upload": "a write (POST), audited as attachment.upload",
     "api:case_attachment_remove": "a write (POST), audited as attachment.remove",
+    "engagement:representative_create": "the empty appointment form (areas and staff to choose)",
+    "engagement:representative_end": "the end form names the letter's serial only; audited",
+    "engagement:contact_delete": "POST only: a write, audited as contact.delete",
+    "engagement:my_appointment": "the representative's own appointment (the account's own)",
+    "engagement:compliance": "counts of talks due and done per area, officer and period",
+    "engagement:festival_list": "reference data: the festival dates of each year",
+    "engagement:festival_edit": "reference data: a year's festival dates; the save is audited",
 }
 
 # A page that shows two files side by side writes one event per file (each file's own history
@@ -162,7 +169,7 @@ GET_VARIANTS: dict[str, list[dict[str, str]]] = {
 # its unit's inbox, and the matrix's cases are dispatched to its unit.
 OPENERS = (
     "community_a", "district", "city_admin", "audit_admin", "security_admin", "sys_admin",
-    "liaison", "hotline",
+    "liaison", "hotline", "representative",
 )  # fmt: skip
 
 

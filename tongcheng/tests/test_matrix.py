@@ -323,6 +323,25 @@ def attachment_kwargs(which: str) -> dict[str, Any]:
     return kwargs | {"attachment_pk": attachment.pk}
 
 
+def representative_kwargs(which: str) -> dict[str, Any]:
+    """An appointment in the target community (its officer the city office)."""
+    from tongcheng.engagement.tests.factories import appoint
+
+    admin = User.objects.get(username="city_admin")
+    return {
+        "pk": appoint(admin, Area.objects.get(code=AREAS[which]), term_from=date(2026, 1, 1)).pk
+    }
+
+
+def engagement_contact_kwargs(which: str) -> dict[str, Any]:
+    """A phone talk with an appointment of the target community."""
+    from tongcheng.engagement.tests.factories import appoint, talk
+
+    admin = User.objects.get(username="city_admin")
+    rep = appoint(admin, Area.objects.get(code=AREAS[which]), term_from=date(2026, 1, 1))
+    return {"pk": talk(admin, rep, date(2026, 2, 3)).pk}
+
+
 def membership_kwargs(which: str) -> dict[str, Any]:
     membership = Membership.objects.get(user__username=ACCOUNTS[which])
     return {"pk": membership.user_id, "membership_pk": membership.pk}
@@ -411,12 +430,20 @@ TARGETS: dict[str, Target] = {
     "api:case_attachment_upload": (case_kwargs, "case"),
     "api:case_attachment_download": (attachment_kwargs, "case"),
     "api:case_attachment_remove": (attachment_kwargs, "case"),
+    "engagement:representative_detail": (representative_kwargs, "area"),
+    "engagement:representative_edit": (representative_kwargs, "area"),
+    "engagement:representative_end": (representative_kwargs, "area"),
+    "engagement:letter_pdf": (representative_kwargs, "area"),
+    "engagement:contact_create": (representative_kwargs, "area"),
+    "engagement:contact_delete": (engagement_contact_kwargs, "area"),
+    "engagement:representative_create_for_file": (person_kwargs, "area"),
 }
 # Entries whose URL takes fixed arguments that are not scoped objects.
 FIXED_KWARGS: dict[str, dict[str, str]] = {
     "org:department_detail": {"code": "city-hrss"},
     # A year the package does not cover, so the page offers its form (an empty POST: 400).
     "org:calendar_year_edit": {"year": "2027"},
+    "engagement:festival_edit": {"year": "2027"},
     "audit:object_history": {"object_type": "area", "object_id": AREAS["own"]},
 }
 # Operations that are not writes of records but still only answer POST.
