@@ -43,6 +43,7 @@ demo: db
 	$(MANAGE) seed_cases
 	$(MANAGE) seed_hotline
 	$(MANAGE) seed_meetings
+	$(MANAGE) seed_engagement
 
 # seed_demo is idempotent; --print seeds too, then shows the accounts. The task worker (db_worker:
 # large ledger imports, and the recurring jobs schedule_jobs queues: the case sweep, emails, texts,

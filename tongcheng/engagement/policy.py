@@ -35,4 +35,11 @@ POLICY: PolicyEntries = {
     ),
     "engagement:festival_list": only(*FIGURES, note="reference data: festival dates"),
     "engagement:festival_edit": only(Role.CITY_ADMIN, scope=Scope.CITY, write=True),
+    # The API (engagement/api/): the pages' readers and writers.
+    "api:representative_list": only(*READERS, api=True, personal=True),
+    "api:representative_detail": only(*READERS, api=True, personal=True),
+    "api:representative_create": only(*WRITERS, api=True, write=True),
+    "api:contact_list": only(*READERS, api=True, personal=True),
+    "api:contact_detail": only(*READERS, api=True, personal=True),
+    "api:contact_create": only(*WRITERS, api=True, write=True),
 }

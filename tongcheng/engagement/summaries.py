@@ -209,13 +209,37 @@ def tally_rows() -> dict[TallyKey, tuple[int, int]]:
     }
 
 
+def refresh_counts() -> None:
+    """Set every slot's contacts from the contacts, then write the tallies from the slots: the
+    bulk path after contacts were loaded in bulk (the demo) or a repair. Slots keep their
+    officers and areas."""
+    fest = festivals()
+    done: dict[tuple[int, str, date], int] = defaultdict(int)
+    for rep_id, kind, held_on in Contact.objects.values_list("representative", "kind", "held_on"):
+        for key in cadence.slot_keys(kind, held_on, fest):
+            done[(rep_id, *key)] += 1
+    changed = []
+    for slot in Slot.objects.iterator(5000):
+        count = done.get((slot.representative_id, slot.kind, slot.period), 0)
+        if slot.done != count:
+            slot.done = count
+            changed.append(slot)
+    Slot.objects.bulk_update(changed, ["done"], batch_size=1000)
+    Tally.objects.all().delete()
+    Tally.objects.bulk_create(
+        [
+            Tally(area_code=area, officer_id=officer, kind=kind, period=period, due=due, done=n)
+            for (area, officer, kind, period), (due, n) in recount_tallies().items()
+        ],
+        batch_size=1000,
+    )
+
+
 def rebuild() -> None:
     """Write every slot and tally again from the appointments and contacts (after a raw load
-    or a repair); officers and areas of the slots are those of the appointments now."""
+    or a repair); the officers and areas of the slots become those of the appointments now."""
     Tally.objects.all().delete()
     Slot.objects.all().delete()
     for rep in Representative.objects.iterator(500):
         sync_slots(rep, today=date.min)
-    fest = festivals()
-    for contact in Contact.objects.iterator(2000):
-        count_contact(contact, +1, fest)
+    refresh_counts()

@@ -322,6 +322,8 @@ def test_it_bounds_the_page_of_every_list() -> None:
         "/api/v1/cases",
         "/api/v1/meetings",
         "/api/v1/action-items",
+        "/api/v1/engagement/representatives",
+        "/api/v1/engagement/contacts",
     }
     for path, (page,) in lists.items():
         assert (page["schema"]["minimum"], page["schema"]["maximum"]) == (1, MAX_PAGE), path

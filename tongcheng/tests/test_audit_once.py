@@ -150,6 +150,8 @@ NOT_PERSONAL: dict[str, str] = {
     "engagement:compliance": "counts of talks due and done per area, officer and period",
     "engagement:festival_list": "reference data: the festival dates of each year",
     "engagement:festival_edit": "reference data: a year's festival dates; the save is audited",
+    "api:representative_create": "a write (POST), audited as representative.create",
+    "api:contact_create": "a write (POST), audited as contact.create",
 }
 
 # A page that shows two files side by side writes one event per file (each file's own history

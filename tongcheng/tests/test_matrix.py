@@ -437,6 +437,9 @@ TARGETS: dict[str, Target] = {
     "engagement:contact_create": (representative_kwargs, "area"),
     "engagement:contact_delete": (engagement_contact_kwargs, "area"),
     "engagement:representative_create_for_file": (person_kwargs, "area"),
+    "api:representative_detail": (representative_kwargs, "area"),
+    "api:contact_detail": (engagement_contact_kwargs, "area"),
+    "api:contact_create": (representative_kwargs, "area"),
 }
 # Entries whose URL takes fixed arguments that are not scoped objects.
 FIXED_KWARGS: dict[str, dict[str, str]] = {
@@ -455,6 +458,7 @@ PATCH_JSON = {"api:person_update"}
 POST_JSON = {
     "api:person_visit_create", "api:person_movement_create", "api:transfer_decide",
     "api:meeting_create", "api:action_item_report", "api:case_attachment_remove",
+    "api:representative_create", "api:contact_create",
 }  # fmt: skip
 # API moves of a case: "{}" with the case's version in If-Match, as a client that has just read it
 # (428/412 otherwise); the move's form or the action then refuses (400/409) or makes it.
