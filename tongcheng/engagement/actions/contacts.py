@@ -75,7 +75,11 @@ def _problems(rep: Representative, data: ContactInput, fest: cadence.Festivals) 
 @transaction.atomic
 def contact_create(*, actor: User, rep_id: int, data: ContactInput) -> Contact:
     """Record a talk (and open its follow-up as a case when asked)."""
-    rep = Representative.objects.select_for_update().select_related("person", "area").get(pk=rep_id)
+    rep = (
+        Representative.objects.select_for_update(of=("self",))
+        .select_related("person", "area")
+        .get(pk=rep_id)
+    )
     if not may_write_in(actor, rep.area_code):
         raise EngagementRefused(_("You may not record talks in this area."))
     fest = summaries.festivals()
@@ -107,8 +111,13 @@ def contact_create(*, actor: User, rep_id: int, data: ContactInput) -> Contact:
 @transaction.atomic
 def contact_delete(*, actor: User, contact_id: int) -> None:
     """Delete a talk recorded by mistake (its case, if one was opened, stays)."""
-    contact = Contact.objects.get(pk=contact_id)
-    Representative.objects.select_for_update().filter(pk=contact.representative_id).first()
+    rep_id = Contact.objects.filter(pk=contact_id).values_list("representative", flat=True).first()
+    if rep_id is not None:
+        Representative.objects.select_for_update().filter(pk=rep_id).first()
+    # Read again under the lock: a second delete of the same talk finds nothing to undo.
+    contact = Contact.objects.filter(pk=contact_id).first()
+    if contact is None:
+        raise EngagementRefused(_("This talk was deleted already."))
     if not may_write_in(actor, contact.area_code):
         raise EngagementRefused(_("You may not delete talks in this area."))
     summaries.count_contact(contact, -1)

@@ -117,7 +117,9 @@ def representative_create(*, actor: User, data: RepresentativeInput) -> Represen
 
 
 def _lock(pk: int) -> Representative:
-    return Representative.objects.select_for_update().select_related("person").get(pk=pk)
+    return (
+        Representative.objects.select_for_update(of=("self",)).select_related("person").get(pk=pk)
+    )
 
 
 def _contacts_span(rep: Representative) -> tuple[date | None, date | None]:
