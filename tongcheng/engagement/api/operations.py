@@ -25,6 +25,7 @@ from tongcheng.engagement.actions.representatives import (
     representative_create,
 )
 from tongcheng.engagement.api.schemas import (
+    AppointmentState,
     ContactCreateIn,
     ContactOut,
     ContactPage,
@@ -33,6 +34,7 @@ from tongcheng.engagement.api.schemas import (
     RepresentativePage,
 )
 from tongcheng.engagement.errors import EngagementRefused
+from tongcheng.engagement.forms import ContactForm
 from tongcheng.engagement.identifiers import identity, listed_name, masked_phone
 from tongcheng.engagement.models import Contact, Representative
 from tongcheng.org.access import NotInScope
@@ -40,14 +42,21 @@ from tongcheng.org.apiauth import write_auth
 from tongcheng.org.apierrors import declared
 from tongcheng.org.models import Area, User
 from tongcheng.registry.access import get_person_for_user
-from tongcheng.registry.api.common import page_query
+from tongcheng.registry.api.common import named, page_query
 
 router = Router(tags=["engagement"])
 
 STATE_QUERY: Any = params.Query(None, description="Only appointments in this state.")
+
 AREA_QUERY: Any = params.Query("", max_length=12, description="Only this area's subtree (code).")
 ENDING_QUERY: Any = params.Query(False, description="Only terms ending within 60 days.")
 REP_QUERY: Any = params.Query(None, ge=1, le=2**31 - 1, description="Only this appointment's.")
+
+
+# The talk's required fields, labelled as the page's form labels them.
+REQUIRED_TALK = {
+    name: ContactForm.base_fields[name].label for name in ("kind", "held_on", "summary")
+}
 
 
 def caller(request: HttpRequest) -> User:
@@ -106,7 +115,7 @@ def bad_request(detail: str, errors: list[dict[str, str]]) -> Status[Any]:
             url_name="representative_list",
             summary="Appointments of representatives in the caller's scope")  # fmt: skip
 def representative_list(
-    request: HttpRequest, state: Representative.State | None = STATE_QUERY,
+    request: HttpRequest, state: AppointmentState | None = STATE_QUERY,
     area: str = AREA_QUERY, ending: bool = ENDING_QUERY, page: int = page_query(),
 ) -> Any:  # fmt: skip
     user = caller(request)
@@ -209,6 +218,14 @@ def contact_detail(request: HttpRequest, pk: int) -> dict[str, Any]:
 def contact_create_op(request: HttpRequest, pk: int, payload: ContactCreateIn) -> Any:
     user = caller(request)
     rep = get_representative_for_user(user, pk, write=True)
+    missing = [
+        {"field": name, "code": "missing", "message": named(label, _("This field is required."))}
+        for name, label in REQUIRED_TALK.items()
+        if getattr(payload, name) in (None, "")
+    ]
+    if missing:
+        return bad_request(_("The talk has errors."), missing)
+    assert payload.kind is not None and payload.held_on is not None
     service = None
     if payload.case_service:
         service = Service.objects.filter(code=payload.case_service, active=True).first()
@@ -216,7 +233,7 @@ def contact_create_op(request: HttpRequest, pk: int, payload: ContactCreateIn) -
             message = _("No service of the catalogue has this code.")
             error = {"field": "case_service", "code": "unknown", "message": message}
             return bad_request(_("The talk has errors."), [error])
-    data = ContactInput(kind=payload.kind, held_on=payload.held_on, summary=payload.summary,
+    data = ContactInput(kind=payload.kind, held_on=payload.held_on, summary=payload.summary or "",
                         topics=[str(t) for t in payload.topics], follow_up=payload.follow_up,
                         case_service=service)  # fmt: skip
     try:

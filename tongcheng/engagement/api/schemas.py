@@ -3,16 +3,21 @@ choices as enums) and what comes out (names as the lists show them, phones maske
 
 # No `from __future__ import annotations`: ninja and pydantic read the annotations at runtime.
 from datetime import date, datetime
-from typing import Annotated
+from typing import Annotated, Literal
 
 from django.utils.translation import gettext_lazy as _
 from ninja import Schema
 from pydantic import ConfigDict, Field
 
 from tongcheng.cases.api.schemas import CODE_LIMIT, Ruled
-from tongcheng.engagement.models import Duty, Kind, Representative, Topic
 
 Id = Annotated[int, Field(ge=1, le=2**31 - 1)]
+# The models' choices, spelled out: their enums would be named "State", "Kind" … in the
+# document, beside other apps' enums of those names (the tests hold them to the models').
+AppointmentState = Literal["active", "ended"]
+TalkKind = Literal["phone", "visit", "forum"]
+TalkTopic = Literal["employment", "schooling", "housing", "disputes", "policy", "other"]
+SocialDuty = Literal["opinion", "mediation", "care"]
 
 
 class Ref(Schema):
@@ -28,7 +33,7 @@ class RepresentativeOut(Schema):
     area: Ref
     term_from: date
     term_to: date
-    state: Representative.State
+    state: AppointmentState
     ended_on: date | None
     officer: str
 
@@ -37,7 +42,7 @@ class RepresentativeDetailOut(RepresentativeOut):
     phone_masked: str
     ethnicity: str
     office: str
-    duties: list[Duty]
+    duties: list[SocialDuty]
     end_reason: str
 
 
@@ -62,17 +67,21 @@ class RepresentativeCreateIn(Schema):
     term_to: date
     office: Annotated[str, Ruled(64, _("Appointing office"))]
     officer: Id
-    duties: Annotated[list[Duty], Field(min_length=1, max_length=3)] = list(Duty)
+    duties: Annotated[list[SocialDuty], Field(min_length=1, max_length=3)] = [
+        "opinion",
+        "mediation",
+        "care",
+    ]
     account: Id | None = None
 
 
 class ContactOut(Schema):
     id: int
     representative: int
-    kind: Kind
+    kind: TalkKind
     held_on: date
     officer: str
-    topics: list[Topic]
+    topics: list[TalkTopic]
     summary: str
     follow_up: str
     case: str | None
@@ -86,13 +95,15 @@ class ContactPage(Schema):
 
 
 class ContactCreateIn(Schema):
-    """A talk; `case_service` (a service's code) opens its follow-up as a 三必帮 case at once."""
+    """A talk (`kind`, `held_on` and `summary` required); `case_service` (a service's code)
+    opens its follow-up as a 三必帮 case at once."""
 
     model_config = ConfigDict(extra="forbid")
 
-    kind: Kind
-    held_on: date
-    summary: Annotated[str, Ruled(500, _("Summary"))]
-    topics: Annotated[list[Topic], Field(max_length=6)] = []
+    # Required, but checked after the representative is found (404 first, as the page).
+    kind: TalkKind | None = None
+    held_on: date | None = None
+    summary: Annotated[str, Ruled(500, _("Summary"))] | None = None
+    topics: Annotated[list[TalkTopic], Field(max_length=6)] = []
     follow_up: Annotated[str, Ruled(500, _("Follow-up"))] = ""
     case_service: Annotated[str, Ruled(CODE_LIMIT, _("Service"))] | None = None

@@ -65,3 +65,15 @@ def test_it_names_the_fields_it_refuses(cast: Any) -> None:
     assert response.status_code == 400
     assert [e["field"] for e in response.json()["errors"]] == ["held_on"]
     talk(cast.community_a, rep, date(2026, 2, 3))
+
+
+def test_it_spells_the_models_choices_in_the_document() -> None:
+    from typing import get_args
+
+    from tongcheng.engagement.api import schemas
+    from tongcheng.engagement.models import Duty, Kind, Representative, Topic
+
+    assert list(get_args(schemas.AppointmentState)) == Representative.State.values
+    assert list(get_args(schemas.TalkKind)) == Kind.values
+    assert list(get_args(schemas.TalkTopic)) == Topic.values
+    assert list(get_args(schemas.SocialDuty)) == Duty.values
