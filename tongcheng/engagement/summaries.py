@@ -224,7 +224,11 @@ def refresh_counts() -> None:
         if slot.done != count:
             slot.done = count
             changed.append(slot)
-    Slot.objects.bulk_update(changed, ["done"], batch_size=1000)
+    # Written again with their own ids rather than updated: an UPDATE … CASE per thousand rows
+    # is many times slower than deleting and inserting them (the demo's 8,000 slots).
+    for start in range(0, len(changed), 1000):
+        Slot.objects.filter(pk__in=[slot.pk for slot in changed[start : start + 1000]]).delete()
+    Slot.objects.bulk_create(changed, batch_size=1000)
     Tally.objects.all().delete()
     Tally.objects.bulk_create(
         [
