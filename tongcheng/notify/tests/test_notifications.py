@@ -9,7 +9,7 @@ import pytest
 from tongcheng.audit.models import AuditEvent
 from tongcheng.notify.identifiers import mobile_of
 from tongcheng.notify.models import Notification, Preference
-from tongcheng.notify.services import notify
+from tongcheng.notify.services import Notice, notify, notify_many
 from tongcheng.org.models import User
 
 pytestmark = pytest.mark.django_db
@@ -25,6 +25,27 @@ def test_it_writes_one_notification_per_user_and_key(cast: Any) -> None:
     for _ in range(3):
         _note(cast.liaison)
     assert Notification.objects.filter(user=cast.liaison).count() == 1
+
+
+def test_it_writes_many_events_in_three_queries_as_one_at_a_time(
+    cast: Any, django_assert_num_queries: Any
+) -> None:
+    User.objects.filter(pk=cast.district.pk).update(email="district@example.org")
+    Preference.objects.create(user=cast.district, email={"case.due_soon": True})
+    params = {"number": "202612030000001", "service": "求职登记", "due": "2026-12-04 17:30"}
+    users = (cast.liaison.pk, cast.district.pk)
+    notices = [
+        Notice(users, "case.due_soon", f"case:{k}:due", params, f"/cases/{k}/") for k in range(5)
+    ]
+    with django_assert_num_queries(3):
+        notify_many([*notices, Notice((), "case.overdue", "nobody", params)])
+    notify_many(notices)  # again: nothing twice
+    rows = Notification.objects.order_by("key", "user_id")
+    assert [(n.key, n.user_id) for n in rows] == [
+        (f"case:{k}:due", user) for k in range(5) for user in sorted(users)
+    ]
+    pending = {n.user_id for n in rows if n.email_state == Notification.Email.PENDING}
+    assert pending == {cast.district.pk}
 
 
 def test_it_sends_anonymous_visitors_to_the_login(client: Any) -> None:
