@@ -24,8 +24,8 @@ never the resident's name or words.
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-from datetime import datetime
+from collections import defaultdict
+from collections.abc import Iterable, Sequence
 
 from django.conf import settings
 from django.urls import reverse
@@ -39,7 +39,13 @@ from tongcheng.cases.workflow import Move
 from tongcheng.lib.areacodes import ancestor_codes
 from tongcheng.lib.roles import Role
 from tongcheng.notify.kinds import Kind
-from tongcheng.notify.services import notify, text_message_queue, urgent_text_to_users
+from tongcheng.notify.services import (
+    Notice,
+    notify,
+    notify_many,
+    text_message_queue,
+    urgent_text_to_users,
+)
 from tongcheng.org.models import Area, Department, Membership
 from tongcheng.registry.models import Consent
 
@@ -106,13 +112,21 @@ def liaisons_of(department_ids: Iterable[int]) -> list[int]:
 
 def members_over(case: Case, roles: Iterable[Role]) -> list[int]:
     """Users with one of `roles` in an area whose subtree holds the case."""
-    return list(
-        Membership.objects.filter(
-            role__in=list(roles), area__code__in=ancestor_codes(case.area_code)
-        )
-        .values_list("user_id", flat=True)
+    return _members_over_each([case], roles)[case.pk]
+
+
+def _members_over_each(cases: Sequence[Case], roles: Iterable[Role]) -> dict[int, list[int]]:
+    """`members_over` of each case, in one query."""
+    ancestors = {case.pk: ancestor_codes(case.area_code) for case in cases}
+    codes = sorted({code for its in ancestors.values() for code in its})
+    by_area: dict[str, set[int]] = defaultdict(set)
+    for code, user_id in (
+        Membership.objects.filter(role__in=list(roles), area__code__in=codes)
+        .values_list("area__code", "user_id")
         .distinct()
-    )
+    ):
+        by_area[code].add(user_id)
+    return {pk: sorted({u for code in its for u in by_area[code]}) for pk, its in ancestors.items()}
 
 
 def deciders(case: Case) -> list[int]:
@@ -218,18 +232,57 @@ def caller_text(case: Case, event: str) -> None:
     text_message_queue(key=f"case:{case.pk}:caller:{event}", to=phone, text=text)
 
 
-def deadline_notice(case: Case, kind: str, due_at: datetime) -> None:
-    """A sweep's notice (due soon, overdue) for the deadline running now, once per deadline."""
-    shown = timezone.localtime(due_at).strftime("%Y-%m-%d %H:%M")
-    _tell(case, kind, _deadline_owners(case), f"{kind}:{int(due_at.timestamp())}", due=shown)
+def deadline_notices(cases: Sequence[Case], kind: str) -> None:
+    """A sweep's notices (due soon, overdue) of each case's running deadline, once per deadline
+    (the key names it), for a batch of cases in a fixed number of queries: whom each deadline
+    is for (four at most), then the notifications (three)."""
+    owners = _deadline_owners_each(cases)
+    notify_many(
+        Notice(
+            users=tuple(owners[case.pk]),
+            kind=kind,
+            key=f"case:{case.pk}:{kind}:{int(case.due_at.timestamp())}",
+            params=_params(case, due=timezone.localtime(case.due_at).strftime("%Y-%m-%d %H:%M")),
+            url=reverse("cases:case_detail", args=[case.pk]),
+        )
+        for case in cases
+        if case.due_at is not None
+    )
 
 
-def _deadline_owners(case: Case) -> list[int]:
-    if case.state == State.RECEIVED:
-        return members_over(case, {Role.DISTRICT_OFFICE})
-    if case.state == State.REPLIED:
-        return follow_up_callers(case)
-    return liaisons_of(_active_units(case))
+def _deadline_owners_each(cases: Sequence[Case]) -> dict[int, list[int]]:
+    """Whom each case's running deadline is for: the dispatching office while it waits for
+    dispatch, the follow-up while it waits for the call, else the units signing and handling."""
+    waiting = [case for case in cases if case.state == State.RECEIVED]
+    replied = [case for case in cases if case.state == State.REPLIED]
+    called = [case for case in replied if case.created_by_id is None]
+    handled = [case for case in cases if case.state not in (State.RECEIVED, State.REPLIED)]
+    owners = {case.pk: [case.created_by_id] for case in replied if case.created_by_id is not None}
+    if waiting:
+        owners |= _members_over_each(waiting, {Role.DISTRICT_OFFICE})
+    if called:
+        owners |= _members_over_each(called, {Role.HOTLINE_OPERATOR})
+    if handled:
+        owners |= _liaisons_each(handled)
+    return owners
+
+
+def _liaisons_each(cases: Sequence[Case]) -> dict[int, list[int]]:
+    """`liaisons_of(_active_units(case))` of each case, in two queries."""
+    units: dict[int, set[int]] = defaultdict(set)
+    rows = CaseUnit.objects.filter(case_id__in=[case.pk for case in cases]).active()
+    for case_id, department_id in rows.values_list("case_id", "department_id"):
+        units[case_id].add(department_id)
+    by_unit: dict[int, set[int]] = defaultdict(set)
+    departments = {d for its in units.values() for d in its}
+    if departments:
+        for department_id, user_id in (
+            Membership.objects.filter(role=Role.DEPT_LIAISON, department_id__in=departments)
+            .values_list("department_id", "user_id")
+            .distinct()
+        ):
+            by_unit[department_id].add(user_id)
+    return {case.pk: sorted({u for d in units[case.pk] for u in by_unit[d]}) for case in cases}
 
 
 def _active_units(case: Case) -> list[int]:

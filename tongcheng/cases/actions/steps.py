@@ -35,9 +35,13 @@ def locked_case(case_id: int, *, expected_version: int | None, move: Move) -> Ca
     return case
 
 
-def lock(case_id: int) -> Case:
-    """The case, locked for this transaction (CaseRefused when there is none)."""
-    case = Case.objects.select_for_update().filter(pk=case_id).first()
+def lock(case_id: int, *, related: tuple[str, ...] = ()) -> Case:
+    """The case, locked for this transaction (CaseRefused when there is none), with `related`
+    read along (only the case's own row is locked)."""
+    cases = Case.objects.select_for_update()
+    if related:
+        cases = Case.objects.select_for_update(of=("self",)).select_related(*related)
+    case = cases.filter(pk=case_id).first()
     if case is None:
         raise CaseRefused(_("This case does not exist."))
     return case

@@ -9,12 +9,18 @@ while dispatched, handling while in progress or reopened). The notices work the 
 case's `soon_noticed_for` and `overdue_noticed_for` hold the deadline last announced, so each
 deadline is announced once (and the notifications' own keys hold even if two sweeps overlap).
 The worker runs the sweep every five minutes (cases/jobs.py).
+
+At a million cases (docs/performance.md, "The case pages and the sweep") every read is
+bounded by the open cases it concerns: the cases to urge and the deadlines to announce come
+from the index (state, due_at), and only the urges whose 通报 is due are read (`urged_before`).
+The notices are written in batches (`NOTICE_BATCH`): a sweep that finds hundreds of deadlines
+at once (the first after a pause) writes them in a few dozen queries, not several per deadline.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import datetime
+from datetime import datetime, time, timedelta
 
 from django.db import transaction
 from django.db.models import F, Q, QuerySet
@@ -24,13 +30,15 @@ from tongcheng.cases.actions.steps import check_move, lock, record_step
 from tongcheng.cases.deadlines import due_soon_bound, next_working_day_start
 from tongcheng.cases.errors import CaseRefused
 from tongcheng.cases.models import HANDLING_STATES, OPEN_STATES, Case
-from tongcheng.cases.notices import deadline_notice
+from tongcheng.cases.notices import deadline_notices
 from tongcheng.cases.workflow import Move
 from tongcheng.lib.workdays import WorkCalendar
 from tongcheng.org.workcalendar import current_calendar
 
 # Working days after the 催办 at which a case still not replied is listed for 通报.
 REPORT_AFTER_WORKING_DAYS = 5
+# Deadlines announced in one transaction (their cases locked together for its milliseconds).
+NOTICE_BATCH = 200
 
 
 @dataclass(frozen=True)
@@ -57,9 +65,25 @@ def report_due(calendar: WorkCalendar, case: Case, now: datetime) -> bool:
     return timezone.localtime(now).date() >= listed_on
 
 
+def urged_before(calendar: WorkCalendar, now: datetime) -> datetime:
+    """Cases urged before this moment are due for 通报 now (`report_due`, as a bound the query
+    applies): the start of the day after the last day whose fifth working day after has come.
+    The working day n days after a day never comes earlier for a later day, so every earlier
+    urge is due too; the rest of a sweep's urged cases are not read (they used to be locked
+    one by one at every sweep, to find that their day had not come)."""
+    today = timezone.localtime(now).date()
+    day = today
+    while calendar.add_working_days(day, REPORT_AFTER_WORKING_DAYS).value > today:
+        day -= timedelta(days=1)
+    return datetime.combine(
+        day + timedelta(days=1), time.min, tzinfo=timezone.get_current_timezone()
+    )
+
+
 def overdue_sweep(*, now: datetime | None = None) -> SweepResult:
-    """Urge and list the overdue cases; one transaction per case, so a sweep never holds the
-    locks of many cases at once and a user's move on one case waits for one step at most."""
+    """Urge and list the overdue cases, and announce the deadlines due soon and passed. A 催办 or
+    通报 is a move: one transaction per case, so a user's move on one case waits for one step at
+    most. A batch of notices holds its cases' locks for the milliseconds its notices take."""
     moment = now or timezone.now()
     calendar = current_calendar()
     open_cases = Case.objects.filter(state__in=HANDLING_STATES)
@@ -71,7 +95,9 @@ def overdue_sweep(*, now: datetime | None = None) -> SweepResult:
         for pk, due_at in to_urge.iterator(1000)
         if due_at is not None and next_working_day_start(calendar, due_at).at <= moment
     )
-    to_report = open_cases.filter(urged_at__isnull=False, reported_at__isnull=True)
+    to_report = open_cases.filter(
+        urged_at__lt=urged_before(calendar, moment), reported_at__isnull=True
+    )
     reported = sum(
         _step(pk, Move.REPORT, moment, calendar)
         for pk in to_report.values_list("pk", flat=True).iterator(1000)
@@ -80,11 +106,11 @@ def overdue_sweep(*, now: datetime | None = None) -> SweepResult:
     soon = running.filter(due_at__gt=moment, due_at__lte=due_soon_bound(calendar, moment)).filter(
         Q(soon_noticed_for__isnull=True) | ~Q(soon_noticed_for=F("due_at"))
     )
-    due_soon = sum(_notice(pk, "case.due_soon") for pk in _pks(soon))
+    due_soon = _notices(_pks(soon), "case.due_soon")
     late = running.filter(due_at__lte=moment).filter(
         Q(overdue_noticed_for__isnull=True) | ~Q(overdue_noticed_for=F("due_at"))
     )
-    overdue = sum(_notice(pk, "case.overdue") for pk in _pks(late))
+    overdue = _notices(_pks(late), "case.overdue")
     return SweepResult(urged, reported, due_soon, overdue)
 
 
@@ -92,29 +118,36 @@ def _pks(cases: QuerySet[Case]) -> list[int]:
     return list(cases.values_list("pk", flat=True))
 
 
+def _notices(case_ids: list[int], kind: str) -> int:
+    """Announce the cases' running deadlines (due soon or overdue), in batches; how many."""
+    return sum(
+        _notice_batch(case_ids[start : start + NOTICE_BATCH], kind)
+        for start in range(0, len(case_ids), NOTICE_BATCH)
+    )
+
+
 @transaction.atomic
-def _notice(case_id: int, kind: str) -> bool:
-    """Announce the case's running deadline (due soon or overdue), once per deadline."""
-    case = (
+def _notice_batch(case_ids: list[int], kind: str) -> int:
+    """Announce each case's running deadline once: the batch locked, each case checked again
+    under the lock (still open, its deadline not announced yet), told, and marked."""
+    mark = "soon_noticed_for" if kind == "case.due_soon" else "overdue_noticed_for"
+    cases = list(
         Case.objects.select_for_update(of=("self",))
         .select_related("service", "lead_department")
-        .filter(pk=case_id, state__in=OPEN_STATES, due_at__isnull=False)
-        .first()
+        .filter(pk__in=case_ids, state__in=OPEN_STATES, due_at__isnull=False)
+        .exclude(**{mark: F("due_at")})
+        .order_by("pk")
     )
-    if case is None or case.due_at is None:
-        return False
-    mark = "soon_noticed_for" if kind == "case.due_soon" else "overdue_noticed_for"
-    if getattr(case, mark) == case.due_at:
-        return False
-    deadline_notice(case, kind, case.due_at)
-    Case.objects.filter(pk=case.pk).update(**{mark: case.due_at})
-    return True
+    deadline_notices(cases, kind)
+    Case.objects.filter(pk__in=[case.pk for case in cases]).update(**{mark: F("due_at")})
+    return len(cases)
 
 
 @transaction.atomic
 def _step(case_id: int, move: Move, now: datetime, calendar: WorkCalendar) -> bool:
-    """One case's 催办 or 通报, if it is still due once the case is locked."""
-    case = lock(case_id)
+    """One case's 催办 or 通报, if it is still due once the case is locked (with the service and
+    the lead unit its notice names)."""
+    case = lock(case_id, related=("service", "lead_department"))
     try:
         check_move(case, expected_version=None, move=move)
     except CaseRefused:
