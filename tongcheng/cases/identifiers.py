@@ -58,6 +58,18 @@ def contact(case: Case) -> tuple[str, str]:
     return name, phone
 
 
+def masked_name(case: Case) -> str:
+    """The name as lists show it (masked_contact's, without decrypting a phone nobody shows)."""
+    return shown_name(case.person.name if case.person is not None else None, case.caller_name_enc)
+
+
+def shown_name(person_name: str | None, caller_name_enc: str) -> str:
+    """`masked_name` from plain values: the file's name (None for none), else the caller's."""
+    if person_name is not None:
+        return person_name
+    return mask_name(crypto.decrypt(caller_name_enc, context=CONTEXT["caller_name"]))
+
+
 def masked_contact(case: Case) -> tuple[str, str]:
     """The name and phone as pages show them: the name in full for a file (the ledger shows it)
     and masked for a caller without one; the phone always masked."""

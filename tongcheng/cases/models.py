@@ -13,6 +13,7 @@ vocabulary, read together; splitting them would scatter the choices each of them
 from __future__ import annotations
 
 import re
+from datetime import datetime
 from typing import TYPE_CHECKING
 
 from django.conf import settings
@@ -326,6 +327,23 @@ class Case(models.Model):
             models.Index(fields=["state", "due_at"], name="case_state_due_idx"),
             models.Index(fields=["caller_phone_hash"], name="case_caller_phone_idx"),
             models.Index(fields=["due_provisional"], name="case_provisional_idx"),
+            # The list (selectors.case_page), newest first: unfiltered, by state, by service,
+            # and overdue (the open cases only). Each ends with the area code, so the scope is
+            # tested inside the index (docs/performance.md, "The case pages and the sweep").
+            models.Index(fields=["-received_at", "-id", "area_code"], name="case_received_idx"),
+            models.Index(
+                fields=["state", "-received_at", "-id", "area_code"],
+                name="case_state_received_idx",
+            ),
+            models.Index(
+                fields=["service", "-received_at", "-id", "area_code"],
+                name="case_service_received_idx",
+            ),
+            models.Index(
+                fields=["-received_at", "-id", "area_code", "due_at"],
+                condition=~Q(state="closed"),
+                name="case_open_received_idx",
+            ),
         ]
         constraints = [
             models.CheckConstraint(
@@ -339,12 +357,16 @@ class Case(models.Model):
     @property
     def number(self) -> str:
         """The case number callers are given: the day received and the case's serial."""
-        received = timezone.localtime(self.received_at)
-        return f"{received:%Y%m%d}{self.pk:07d}"
+        return case_number(self.received_at, self.pk)
 
     @property
     def is_open(self) -> bool:
         return self.state != State.CLOSED
+
+
+def case_number(received_at: datetime, pk: int) -> str:
+    """`Case.number` from its two parts (for lists that read plain values, not cases)."""
+    return f"{timezone.localtime(received_at):%Y%m%d}{pk:07d}"
 
 
 def parse_case_number(text: str) -> tuple[str, int] | None:
@@ -399,6 +421,14 @@ class CaseUnit(models.Model):
         ordering = ["case_id", "-is_lead", "pk"]
         indexes = [
             models.Index(fields=["department", "state", "due_at"], name="caseunit_inbox_idx"),
+            # The inbox's first rows (selectors.inbox_sections): a unit's active rows by
+            # deadline, in order. PostgreSQL reads it; SQLite cannot match a partial index
+            # with a bound IN list and reads caseunit_inbox_idx, sorting the ids in the index.
+            models.Index(
+                fields=["department", "due_at", "id"],
+                condition=Q(state__in=["waiting", "signed"]),
+                name="caseunit_active_due_idx",
+            ),
         ]
         constraints = [
             models.UniqueConstraint(

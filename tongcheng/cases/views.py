@@ -58,7 +58,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
     )  # fmt: skip
     context = {
         "page": page,
-        "rows": [selectors.row_of(case) for case in page.items],
+        "rows": selectors.rows_of(page.items),
         "filters": filters,
         "states": State.choices,
         "services": filters.services(),
@@ -70,7 +70,7 @@ def case_list(request: HttpRequest) -> HttpResponse:
 def inbox(request: HttpRequest) -> HttpResponse:
     user = _user(request)
     sections = selectors.inbox_sections(user)
-    shown = sorted({row.case.pk for section in sections for row in section.rows})
+    shown = sorted({row.pk for section in sections for row in section.rows})
     audit_record(
         actor=request, action="case.list", object_type="case",
         detail={"page": "inbox", "ids": shown},
