@@ -74,6 +74,17 @@ def current_code(secret: str) -> str:
     return pyotp.TOTP(secret).now()
 
 
+def unused_code(user: User) -> str | None:
+    """A code `matching_step` accepts now: the current step's, or the next one's when the
+    current step is used up already (a second login within one 30-second step). None when
+    the next step is used too; the caller waits for the clock (demo helper and tests)."""
+    totp = pyotp.TOTP(secret_of(user))
+    step = max(int(totp.timecode(timezone.now())), user.totp_last_step + 1)
+    if step > int(totp.timecode(timezone.now())) + 1:
+        return None
+    return str(totp.generate_otp(step))
+
+
 def grouped(secret: str) -> str:
     """The secret in groups of four letters, for typing it into an authenticator by hand."""
     return " ".join(secret[i : i + 4] for i in range(0, len(secret), 4))

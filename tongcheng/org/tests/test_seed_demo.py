@@ -9,6 +9,7 @@ import pyotp
 import pytest
 from django.contrib.auth.password_validation import validate_password
 from django.core.management import CommandError, call_command
+from django.utils import timezone
 
 from tongcheng.audit.models import AuditEvent
 from tongcheng.lib.roles import Role
@@ -179,6 +180,18 @@ def test_it_prints_the_current_code_of_a_demo_account() -> None:
     call_command("totp_code", "luzhou.office", stdout=out)
     code = out.getvalue().strip()
     assert pyotp.TOTP(demo_totp_secret("luzhou.office")).verify(code, valid_window=1)
+
+
+def test_a_second_login_within_one_step_gets_a_code_that_still_works() -> None:
+    seed()
+    user = User.objects.get(username="luzhou.office")
+    totp = pyotp.TOTP(demo_totp_secret("luzhou.office"))
+    # The first login of this step used its code up.
+    User.objects.filter(pk=user.pk).update(totp_last_step=int(totp.timecode(timezone.now())))
+    out = StringIO()
+    call_command("totp_code", "luzhou.office", stdout=out)
+    user.refresh_from_db()
+    assert twofactor.matching_step(user, out.getvalue().strip()) is not None
 
 
 def test_it_refuses_the_code_of_a_real_account(cast: Any) -> None:

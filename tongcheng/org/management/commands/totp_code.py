@@ -1,7 +1,10 @@
-"""Print the current two-factor code of a demo account (development only: `make totp USER=…`)."""
+"""Print a two-factor code of a demo account that logs in now (development only: `make totp
+USER=…`). When the current code was used already, the next step's (the server allows one step
+of clock drift); when that was used too, wait for the clock."""
 
 from __future__ import annotations
 
+import time
 from typing import Any
 
 from django.conf import settings
@@ -26,4 +29,9 @@ class Command(BaseCommand):
             raise CommandError(f"No demo account named {username!r} (see `seed_demo --print`).")
         if not twofactor.has_two_factor(user):
             raise CommandError(f"{username} has no two-factor secret: it logs in with a password.")
-        self.stdout.write(twofactor.current_code(twofactor.secret_of(user)))
+        code = twofactor.unused_code(user)
+        while code is None:
+            time.sleep(1)
+            user.refresh_from_db(fields=["totp_last_step"])
+            code = twofactor.unused_code(user)
+        self.stdout.write(code)
