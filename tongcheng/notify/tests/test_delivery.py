@@ -27,6 +27,11 @@ def _note(user: User, key: str) -> None:
            url="/cases/1/")  # fmt: skip
 
 
+def _written_before_the_week() -> None:
+    """The notifications as if written on Friday 4 December 2026, whatever today is."""
+    Notification.objects.update(created_at=datetime(2026, 12, 4, 16, 0, tzinfo=SHANGHAI))
+
+
 def _with_email(username: str) -> User:
     User.objects.filter(username=username).update(email=f"{username}@example.cn")
     return User.objects.get(username=username)
@@ -48,6 +53,7 @@ def test_it_sends_the_digest_on_a_working_morning_once(cast: Any) -> None:
     user = _with_email("liaison")
     _note(user, "a")
     _note(user, "b")
+    _written_before_the_week()
     saturday = datetime(2026, 12, 5, 9, 0, tzinfo=SHANGHAI)
     assert digest_send(now=saturday) == "not the time"
     early = datetime(2026, 12, 7, 7, 30, tzinfo=SHANGHAI)
@@ -62,6 +68,7 @@ def test_it_sends_no_digest_to_who_declined_it(cast: Any) -> None:
     user = _with_email("liaison")
     Preference.objects.create(user=user, digest=False)
     _note(user, "a")
+    _written_before_the_week()
     assert digest_send(now=datetime(2026, 12, 7, 9, 0, tzinfo=SHANGHAI)) == "0 digests"
 
 
