@@ -10,7 +10,11 @@ import os
 
 bind = os.environ.get("GUNICORN_BIND", os.environ.get("BIND", "127.0.0.1:8000"))
 workers = int(os.environ.get("GUNICORN_WORKERS", "2"))
-worker_class = "sync"
+# Each worker serves GUNICORN_THREADS requests at once: while one waits on PostgreSQL (a query,
+# a commit's flush to disk) another runs, and commits that wait together share one flush. The
+# phone platform's burst of tickets is what needs it (docs/performance.md).
+worker_class = "gthread"
+threads = int(os.environ.get("GUNICORN_THREADS", "4"))
 # A slow request is killed after this many seconds (Excel imports run as commands, not requests).
 timeout = int(os.environ.get("GUNICORN_TIMEOUT", "30"))
 graceful_timeout = 30
