@@ -5,29 +5,35 @@
 signs each request (signing.py: HMAC-SHA256 over the timestamp and the raw body, a 5-minute
 window), checked before the body is read. A bad signature or a stale timestamp is 401, an
 unknown platform 404, a body that is not one of the events 400 (the fields named), and none of
-them changes anything. A ticket delivered again answers 200 with the case it opened the first
-time (`duplicate: true`). docs/hotline.md has examples.
+them changes anything. A ticket is stored and answered 202 with a receipt; the task worker
+opens its case within seconds (actions/platform.py). A ticket delivered again answers with the
+same receipt (`duplicate: true`): 200 with the case's number once it is open, 202 before.
+docs/hotline.md has examples.
 """
 
 # No `from __future__ import annotations`: ninja and pydantic read the annotations at runtime.
 import json
 from typing import Annotated, Any, Literal
 
-from django.core.exceptions import ValidationError as DjangoValidationError
+from django.db.models import Exists
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
-from tongcheng.audit.services import Actor, audit_record
-from tongcheng.cases.actions.intake import CaseInput
-from tongcheng.cases.models import Channel, Language, Nature, Service, Urgency
-from tongcheng.hotline.actions.platform import call_event, ticket_receive
+from tongcheng.cases.models import Service
+from tongcheng.hotline.actions.platform import (
+    TicketInput,
+    call_event,
+    refusal_record,
+    ticket_take,
+)
 from tongcheng.hotline.identifiers import secret_of
-from tongcheng.hotline.models import Call, Platform
+from tongcheng.hotline.models import Call, Platform, Ticket
+from tongcheng.hotline.selectors import ticket_receipt
 from tongcheng.hotline.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureRefused, check
-from tongcheng.lib.phone import PhoneError
+from tongcheng.lib.phone import PhoneError, normalize_phone
 from tongcheng.lib.textnorm import text_problem
 from tongcheng.org.apierrors import declared, error_body
 from tongcheng.org.models import Area
@@ -89,10 +95,13 @@ def _inlined(schema: dict[str, Any]) -> dict[str, Any]:
 
 
 class EventOut(Schema):
-    """What was done: the ticket's case (number and state) or the call's state."""
+    """What was done. A ticket: its receipt, and its case's number and state once the case is
+    open (202 while it is being opened, `state` "received"; "refused" when it could not be
+    opened). A call: its state."""
 
     accepted: bool
     duplicate: bool = False
+    receipt: str | None = None
     case_number: str | None = None
     state: str | None = None
 
@@ -113,31 +122,41 @@ def _field_errors(exc: PydanticValidationError) -> list[dict[str, str]]:
     return errors
 
 
-def _case_input(event: TicketEvent) -> CaseInput | dict[str, str]:
-    """The case the ticket asks for, or the fields at fault."""
+def _ticket_input(event: TicketEvent) -> TicketInput | dict[str, str]:
+    """The ticket's fields, checked as the case will check them, or the fields at fault."""
     problems: dict[str, str] = {}
     for name in ("caller_name", "description"):
         problem = text_problem(getattr(event, name), max_length=2000)
         if problem is not None:
             problems[name] = str(problem.message)
-    service = Service.objects.filter(code=event.service, active=True).first()
-    if service is None:
+    if not event.caller_name.strip():
+        problems["caller_name"] = _("Enter the caller's name.")
+    try:
+        normalize_phone(event.caller_phone)
+    except PhoneError as exc:
+        problems["caller_phone"] = str(exc.message)
+    # Both codes in one query: the service's row, with whether the community exists.
+    community = Area.objects.filter(code=event.community, level=Area.Level.COMMUNITY)
+    found = (
+        Service.objects.filter(code=event.service, active=True)
+        .values_list(Exists(community))
+        .first()
+    )
+    if found is None:
         problems["service"] = _("No service of the catalogue has this code.")
-    community = Area.objects.filter(code=event.community, level=Area.Level.COMMUNITY).first()
-    if community is None:
+    if not (found[0] if found is not None else community.exists()):
         problems["community"] = _("No community has this code.")
-    if problems or service is None:
+    if problems:
         return problems
-    return CaseInput(
-        service=service,
-        nature=Nature(event.nature),
-        description=event.description,
-        channel=Channel.PLATFORM,
-        community=community,
-        caller_name=event.caller_name,
+    return TicketInput(
+        service=event.service,
+        community=event.community,
+        nature=event.nature,
+        description=event.description.strip(),
+        caller_name=event.caller_name.strip(),
         caller_phone=event.caller_phone,
-        urgency=Urgency(event.urgency),
-        interpreter=Language(event.interpreter) if event.interpreter else "",
+        urgency=event.urgency,
+        interpreter=event.interpreter,
         text_consent=event.text_consent,
     )
 
@@ -155,7 +174,7 @@ def _as_errors(problems: dict[str, Any]) -> list[dict[str, str]]:
     "/hotline/platforms/{code}/events",
     auth=None,
     url_name="hotline_platform_event",
-    response=declared({200: EventOut}, 404),
+    response=declared({200: EventOut, 202: EventOut}, 404),
     summary="Take a ticket or a call event from the public phone platform",
     openapi_extra={
         "requestBody": {
@@ -178,10 +197,7 @@ def platform_event(request: HttpRequest, code: str) -> Any:
     try:
         check(secret_of(platform.secret_enc), request.headers, request.body)
     except SignatureRefused as exc:
-        audit_record(
-            actor=Actor.system(f"platform:{platform.code}"), action="hotline.webhook_refused",
-            object_type="platform", object_id=platform.pk, detail={"why": str(exc)},
-        )  # fmt: skip
+        refusal_record(platform=platform, why=str(exc))
         return _refused(
             401, _("The request is not signed with this platform's secret, or too old.")
         )
@@ -192,15 +208,21 @@ def platform_event(request: HttpRequest, code: str) -> Any:
         return _refused(400, _("The body is not a ticket or a call event."), errors)
     if isinstance(event, CallEvent):
         return _call(platform, event)
-    data = _case_input(event)
-    if isinstance(data, dict):
-        return _refused(400, _("The ticket has errors."), _as_errors(data))
-    try:
-        taken = ticket_receive(platform=platform, ticket_id=event.ticket_id, data=data)
-    except DjangoValidationError as exc:
-        return _refused(400, _("The ticket has errors."), _as_errors(exc.message_dict))
-    return {"accepted": True, "duplicate": taken.duplicate, "case_number": taken.case.number,
-            "state": taken.case.state}  # fmt: skip
+    # A ticket taken before answers as it did, whatever the catalogue says now.
+    ticket = ticket_receipt(platform, event.ticket_id)
+    duplicate = ticket is not None
+    if ticket is None:
+        data = _ticket_input(event)
+        if isinstance(data, dict):
+            return _refused(400, _("The ticket has errors."), _as_errors(data))
+        taken = ticket_take(platform=platform, ticket_id=event.ticket_id, data=data)
+        ticket, duplicate = taken.ticket, taken.duplicate
+    answer = {"accepted": ticket.state != Ticket.State.REFUSED, "duplicate": duplicate,
+              "receipt": ticket.receipt, "state": ticket.case_state or ticket.state,
+              "case_number": ticket.case_number}  # fmt: skip
+    if ticket.case_number is None:
+        return Status(202 if ticket.state == Ticket.State.RECEIVED else 200, answer)
+    return answer
 
 
 def _call(platform: Platform, event: CallEvent) -> Any:

@@ -9,12 +9,16 @@ from dataclasses import dataclass
 from django.db import transaction
 
 from tongcheng.audit.services import Actor
-from tongcheng.cases.actions.intake import CaseInput
-from tongcheng.cases.models import Channel, Nature, Service
-from tongcheng.hotline.actions.platform import call_event, platform_register, ticket_receive
+from tongcheng.cases.models import Nature, Service
+from tongcheng.hotline.actions.platform import (
+    TicketInput,
+    call_event,
+    platform_register,
+    ticket_open,
+    ticket_take,
+)
 from tongcheng.hotline.data.knowledge import ENTRIES
 from tongcheng.hotline.models import Article, Call, Platform
-from tongcheng.org.models import Area
 
 # The demo platform's shared secret (hotline_simulate signs with it: docs/hotline.md).
 DEMO_PLATFORM = "12345"
@@ -52,21 +56,21 @@ def hotline_seed() -> Seeded | None:
         secret=DEMO_SECRET,
     )
     rng = random.Random(12345)
-    communities = {a.code: a for a in Area.objects.filter(code__in=COMMUNITY_CODES)}
     tickets = calls = 0
     for number, (name, phone, service, nature, words) in enumerate(CALLERS, start=1):
         call_id = f"demo-call-{number}"
         for state in (Call.State.RINGING, Call.State.ANSWERED, Call.State.ENDED):
             call_event(platform=platform, call_id=call_id, phone=phone, state=state)
         calls += 1
-        data = CaseInput(
-            service=Service.objects.get(code=service), nature=nature, description=words,
-            channel=Channel.PLATFORM, community=communities[rng.choice(COMMUNITY_CODES)],
-            caller_name=name, caller_phone=phone,
+        data = TicketInput(
+            service=service, community=rng.choice(COMMUNITY_CODES), nature=nature,
+            description=words, caller_name=name, caller_phone=phone,
         )  # fmt: skip
         for _delivery in range(2 if number % 3 == 0 else 1):  # some tickets come twice
-            taken = ticket_receive(platform=platform, ticket_id=f"DEMO-{number:04d}", data=data)
-        Call.objects.filter(platform=platform, call_id=call_id).update(case=taken.case)
+            taken = ticket_take(platform=platform, ticket_id=f"DEMO-{number:04d}", data=data)
+        # What the task worker does a moment later.
+        opened = ticket_open(ticket_pk=taken.ticket.pk)
+        Call.objects.filter(platform=platform, call_id=call_id).update(case=opened.case)
         tickets += 1
     return Seeded(articles, tickets, calls)
 

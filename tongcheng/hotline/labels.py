@@ -3,7 +3,9 @@
 from django.utils.translation import gettext_lazy as _
 
 HOTLINE_ACTION_LABELS = {
-    "hotline.ticket": _("Took in a ticket of the phone platform"),
+    "hotline.ticket_received": _("Received a ticket of the phone platform"),
+    "hotline.ticket": _("Opened the case of a phone platform ticket"),
+    "hotline.ticket_refused": _("Could not open the case of a phone platform ticket"),
     "hotline.platform": _("Registered a phone platform"),
     "hotline.call": _("Recorded a call event of the phone platform"),
     "hotline.webhook_refused": _("Refused a request to the platform webhook"),
@@ -15,6 +17,7 @@ HOTLINE_ACTION_LABELS = {
 }
 HOTLINE_OBJECT_LABELS = {
     "platform": _("phone platform"),
+    "ticket": _("platform ticket"),
     "call": _("call"),
     "article": _("knowledge-base entry"),
 }

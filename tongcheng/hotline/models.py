@@ -3,8 +3,10 @@ changes back to it, and the knowledge base the operators answer from.
 
 A `Platform` is the public phone platform (五.3) with its HMAC secret (encrypted) and callback
 URL. A `Ticket` is one platform ticket taken in: unique per platform and ticket id, so a ticket
-delivered twice opens one case. A `Call` is a call event (ringing, answered, ended) the console
-pops up, with the number kept as the ledger keeps phones. `OutboxMessage` is a status change of
+delivered twice opens one case. The webhook only stores it (its fields encrypted) and queues
+the task that opens its case; once the case is open the stored fields are erased. A `Call` is
+a call event (ringing, answered, ended) the console pops up, with the number kept as the
+ledger keeps phones. `OutboxMessage` is a status change of
 a platform's case on its way back, retried with backoff. `Article` is a knowledge-base entry.
 """
 
@@ -36,10 +38,23 @@ class Platform(models.Model):
 
 
 class Ticket(models.Model):
+    class State(models.TextChoices):
+        RECEIVED = "received", _("Received, case being opened")
+        OPENED = "opened", _("Case opened")
+        REFUSED = "refused", _("Refused")
+
     platform = models.ForeignKey(Platform, models.PROTECT, related_name="tickets")
     ticket_id = models.CharField(max_length=64)
-    case = models.OneToOneField(Case, models.PROTECT, related_name="platform_ticket")
+    case = models.OneToOneField(
+        Case, models.PROTECT, null=True, blank=True, related_name="platform_ticket"
+    )
+    state = models.CharField(max_length=8, choices=State.choices, default=State.RECEIVED)
+    # The ticket's fields as the webhook checked them, encrypted, until its case is open.
+    fields_enc = models.TextField(blank=True, editable=False)
+    # Why its case could not be opened: the names of the fields at fault, never their values.
+    problem = models.CharField(max_length=200, blank=True)
     received_at = models.DateTimeField(default=timezone.now)
+    opened_at = models.DateTimeField(null=True, blank=True)
 
     class Meta:
         ordering = ["-received_at"]
@@ -51,6 +66,11 @@ class Ticket(models.Model):
 
     def __str__(self) -> str:
         return f"{self.platform_id}:{self.ticket_id}"
+
+    @staticmethod
+    def receipt_of(pk: int) -> str:
+        """The reference the platform is given for a ticket taken in."""
+        return f"TK{pk:08d}"
 
 
 class Call(models.Model):

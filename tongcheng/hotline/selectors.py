@@ -1,5 +1,5 @@
 """Reads of the console: the screen pop of a number, the calls ringing, the follow-up calls due,
-the knowledge base, a case's public progress."""
+the knowledge base, a case's public progress; a platform's ticket by its id."""
 
 from __future__ import annotations
 
@@ -9,9 +9,9 @@ from datetime import datetime, time, timedelta
 from django.db.models import Exists, OuterRef, Q, QuerySet
 from django.utils import timezone
 
-from tongcheng.cases.models import HANDLING_STATES, Case, Extension, State
+from tongcheng.cases.models import HANDLING_STATES, Case, Extension, State, case_number
 from tongcheng.cases.scope import case_prefixes
-from tongcheng.hotline.models import Article, Call
+from tongcheng.hotline.models import Article, Call, Platform, Ticket
 from tongcheng.lib.areacodes import subtree_q
 from tongcheng.lib.masking import mask_name
 from tongcheng.org.models import Area, User
@@ -20,6 +20,36 @@ from tongcheng.registry.models import Person
 
 POP_LIMIT = 10
 RINGING_WITHIN = timedelta(minutes=10)
+
+
+@dataclass(frozen=True)
+class TicketReceipt:
+    """What the platform is answered for a ticket: the receipt, and the case once open."""
+
+    pk: int
+    state: str  # Ticket.State
+    case_number: str | None = None
+    case_state: str | None = None
+
+    @property
+    def receipt(self) -> str:
+        return Ticket.receipt_of(self.pk)
+
+
+def ticket_receipt(platform: Platform, ticket_id: str) -> TicketReceipt | None:
+    """The ticket the platform sent with this id, if it was taken in (one narrow query: the
+    webhook asks it of every delivery)."""
+    row = (
+        Ticket.objects.filter(platform=platform, ticket_id=ticket_id)
+        .values_list("pk", "state", "case_id", "case__received_at", "case__state")
+        .first()
+    )
+    if row is None:
+        return None
+    pk, state, case_id, received_at, case_state = row
+    if case_id is None:
+        return TicketReceipt(pk, state)
+    return TicketReceipt(pk, state, case_number(received_at, case_id), case_state)
 
 
 @dataclass(frozen=True)

@@ -1,67 +1,172 @@
 """What the phone platform sends: tickets (each opens one case) and call events (the console's
 screen pop). Called by the webhook (api.py) once the signature holds.
 
-A ticket delivered twice, even twice at once, opens one case: the ticket row is unique per
-platform and ticket id, and it is written in the same transaction as the case, so the second
-delivery's transaction fails on the constraint, leaves nothing, and answers with the first's case.
+A ticket is taken in two steps. The webhook stores it (`ticket_take`: its fields encrypted) and
+queues `open_ticket_task` in the same transaction, then answers at once; the task worker opens
+its case (`ticket_open`) a moment later. So a burst of the platform's never waits on a case's
+deadlines, counts and texts, and a ticket taken is never lost: it and its task commit together.
+
+A ticket delivered twice, even twice at once, is taken once: the ticket row is unique per
+platform and ticket id, and the insert does nothing on that conflict (PostgreSQL makes a
+concurrent second delivery wait for the first's commit), so the second answers with the
+first's ticket. A task run twice opens one case:
+it locks the ticket and does nothing once the ticket is no longer waiting.
 """
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import asdict, dataclass
+from datetime import datetime, timedelta
 
-from django.db import IntegrityError, transaction
+from django.core.exceptions import ValidationError
+from django.db import connection, transaction
+from django.tasks import task
 from django.utils import timezone
+from django.utils.translation import gettext as _
 
+from tongcheng.audit.models import AuditEvent
 from tongcheng.audit.services import Actor, audit_record
 from tongcheng.cases.actions.intake import CaseInput, case_open
-from tongcheng.cases.models import Case, Channel
+from tongcheng.cases.models import Channel, Language, Nature, Service, Urgency
 from tongcheng.hotline.actions.outbox import outbox_queue
-from tongcheng.hotline.identifiers import call_phone_columns, secret_enc
+from tongcheng.hotline.identifiers import (
+    call_phone_columns,
+    secret_enc,
+    ticket_fields,
+    ticket_fields_enc,
+)
 from tongcheng.hotline.models import Call, Platform, Ticket
-from tongcheng.org.models import User
+from tongcheng.hotline.selectors import TicketReceipt, ticket_receipt
+from tongcheng.org.models import Area, User
+
+
+@dataclass(frozen=True)
+class TicketInput:
+    """A ticket's fields as the webhook checked them: codes and words, looked up again when
+    its case is opened."""
+
+    service: str
+    community: str
+    nature: str
+    description: str
+    caller_name: str
+    caller_phone: str
+    urgency: str = Urgency.NORMAL.value
+    interpreter: str = ""
+    text_consent: bool = False
 
 
 @dataclass(frozen=True)
 class Taken:
-    case: Case
+    ticket: TicketReceipt
     duplicate: bool
 
 
-def ticket_receive(*, platform: Platform, ticket_id: str, data: CaseInput) -> Taken:
-    """Open the ticket's case, once per ticket id (ValidationError for a field the case
-    refuses)."""
-    try:
-        return _open(platform, ticket_id, data)
-    except IntegrityError:
-        # Another delivery of the ticket won the race; its transaction has committed.
-        ticket = Ticket.objects.select_related("case").get(platform=platform, ticket_id=ticket_id)
-        return Taken(ticket.case, duplicate=True)
+def ticket_take(*, platform: Platform, ticket_id: str, data: TicketInput) -> Taken:
+    """Store the ticket and queue the opening of its case, once per ticket id (the caller
+    looked for the ticket first: `ticket_receipt`)."""
+    pk = _insert_once(platform, ticket_id, ticket_fields_enc(asdict(data)))
+    if pk is None:
+        # Another delivery of the ticket was taken meanwhile (PostgreSQL waited for its commit).
+        ticket = ticket_receipt(platform, ticket_id)
+        assert ticket is not None
+        return Taken(ticket, duplicate=True)
+    open_ticket_task.enqueue(ticket_pk=pk)
+    audit_record(
+        actor=Actor.system(f"platform:{platform.code}"),
+        action="hotline.ticket_received",
+        object_type="ticket",
+        object_id=pk,
+        detail={"platform": platform.code, "service": data.service},
+    )
+    return Taken(TicketReceipt(pk, Ticket.State.RECEIVED), duplicate=False)
+
+
+def _insert_once(platform: Platform, ticket_id: str, fields_enc: str) -> int | None:
+    """The new ticket's id, or None when the platform's ticket id is taken already.
+
+    `INSERT … ON CONFLICT DO NOTHING RETURNING` (PostgreSQL and SQLite alike) rather than the
+    ORM's create: a repeat delivery is no error, so it needs no savepoint, and the webhook's
+    hot path saves two round trips and the model's save."""
+    table = connection.ops.quote_name(Ticket._meta.db_table)
+    sql = (
+        f"INSERT INTO {table} (platform_id, ticket_id, state, fields_enc, problem, received_at)"  # noqa: S608
+        " VALUES (%s, %s, %s, %s, '', %s)"
+        " ON CONFLICT (platform_id, ticket_id) DO NOTHING RETURNING id"
+    )
+    with connection.cursor() as cursor:
+        cursor.execute(
+            sql, [platform.pk, ticket_id, Ticket.State.RECEIVED, fields_enc, timezone.now()]
+        )
+        row = cursor.fetchone()
+    return int(row[0]) if row is not None else None
+
+
+@task()
+def open_ticket_task(ticket_pk: int) -> None:
+    """The background half of a ticket (run by `manage.py db_worker`)."""
+    ticket_open(ticket_pk=ticket_pk)
 
 
 @transaction.atomic
-def _open(platform: Platform, ticket_id: str, data: CaseInput) -> Taken:
-    known = Ticket.objects.select_related("case").filter(platform=platform, ticket_id=ticket_id)
-    if (ticket := known.first()) is not None:
-        return Taken(ticket.case, duplicate=True)
-    case = case_open(actor=None, data=data)
-    with (
-        transaction.atomic()
-    ):  # a savepoint: the constraint's failure leaves this transaction usable
-        ticket = Ticket.objects.create(platform=platform, ticket_id=ticket_id, case=case)
+def ticket_open(*, ticket_pk: int) -> Ticket:
+    """Open the case of a ticket taken in; nothing for a ticket already opened or refused."""
+    ticket = Ticket.objects.select_for_update().select_related("platform").get(pk=ticket_pk)
+    if ticket.state != Ticket.State.RECEIVED:
+        return ticket
+    data = TicketInput(**ticket_fields(ticket.fields_enc))
+    system = Actor.system(f"platform:{ticket.platform.code}")
+    try:
+        with transaction.atomic():
+            case = case_open(actor=None, data=_case_input(data))
+    except ValidationError as exc:
+        # The catalogue changed between the webhook and the worker (a service withdrawn).
+        ticket.state = Ticket.State.REFUSED
+        ticket.problem = ", ".join(sorted(exc.message_dict))[:200]
+        ticket.fields_enc = ""
+        ticket.save(update_fields=["state", "problem", "fields_enc"])
+        audit_record(
+            actor=system, action="hotline.ticket_refused", object_type="ticket",
+            object_id=ticket.pk,
+            detail={"platform": ticket.platform.code, "fields": sorted(exc.message_dict)},
+        )  # fmt: skip
+        return ticket
+    ticket.case = case
+    ticket.state = Ticket.State.OPENED
+    ticket.opened_at = timezone.now()
+    ticket.fields_enc = ""  # the case keeps the caller now
+    ticket.save(update_fields=["case", "state", "opened_at", "fields_enc"])
     outbox_queue(case, ticket)
     audit_record(
-        actor=Actor.system(f"platform:{platform.code}"),
+        actor=system,
         action="hotline.ticket",
         object_type="case",
         object_id=case.pk,
         area_code=case.area_code,
-        detail={"platform": platform.code, "service": case.service.code},
+        detail={"platform": ticket.platform.code, "service": case.service.code},
     )
-    return Taken(case, duplicate=False)
+    return ticket
 
 
-CHANNEL = Channel.PLATFORM
+def _case_input(data: TicketInput) -> CaseInput:
+    service = Service.objects.filter(code=data.service).first()
+    community = Area.objects.filter(code=data.community, level=Area.Level.COMMUNITY).first()
+    if service is None or community is None:
+        found = {"service": service, "community": community}
+        gone = _("No longer in the catalogue.")
+        raise ValidationError({name: gone for name, got in found.items() if got is None})
+    return CaseInput(
+        service=service,
+        nature=Nature(data.nature),
+        description=data.description,
+        channel=Channel.PLATFORM,
+        community=community,
+        caller_name=data.caller_name,
+        caller_phone=data.caller_phone,
+        urgency=Urgency(data.urgency),
+        interpreter=Language(data.interpreter) if data.interpreter else "",
+        text_consent=data.text_consent,
+    )
 
 
 @transaction.atomic
@@ -91,6 +196,27 @@ def call_event(
         detail={"platform": platform.code, "state": state},
     )
     return call
+
+
+REFUSALS_AUDITED_EVERY = timedelta(minutes=1)
+
+
+def refusal_record(*, platform: Platform, why: str, now: datetime | None = None) -> bool:
+    """Audit a refused webhook request: the first of each minute for each platform and reason,
+    so that a flood of forged requests cannot flood the trail (the access log still has a line
+    for each). Whether it wrote an event."""
+    since = (now or timezone.now()) - REFUSALS_AUDITED_EVERY
+    recent = AuditEvent.objects.filter(
+        object_type="platform", object_id=str(platform.pk), at__gte=since,
+        action="hotline.webhook_refused", reason=why,
+    )  # fmt: skip
+    if recent.exists():
+        return False
+    audit_record(
+        actor=Actor.system(f"platform:{platform.code}"), action="hotline.webhook_refused",
+        object_type="platform", object_id=platform.pk, reason=why, detail={"why": why},
+    )  # fmt: skip
+    return True
 
 
 @transaction.atomic

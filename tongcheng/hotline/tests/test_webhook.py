@@ -1,25 +1,29 @@
-"""The platform's webhook: signature, replay window, schema, idempotency, and the outbox back
-to the platform (a real local HTTP server plays the platform)."""
+"""The platform's webhook: signature, replay window, schema, idempotency, the task worker that
+opens the tickets' cases, and the outbox back to the platform (a real local HTTP server plays
+the platform)."""
 
 from __future__ import annotations
 
 import json
 import time
+from datetime import timedelta
 from typing import Any
 
 import pytest
 from django.test import Client
+from django.utils import timezone
 
 from tongcheng.audit.models import AuditEvent
 from tongcheng.audit.services import Actor
 from tongcheng.cases.actions.workflow import case_dispatch, case_sign
-from tongcheng.cases.models import Case
+from tongcheng.cases.models import Case, Service
 from tongcheng.cases.tests.factories import liaison, service
 from tongcheng.hotline.actions.outbox import outbox_send
-from tongcheng.hotline.actions.platform import platform_register
+from tongcheng.hotline.actions.platform import platform_register, refusal_record, ticket_open
 from tongcheng.hotline.models import Call, OutboxMessage, Ticket
 from tongcheng.hotline.signing import signed_headers
 from tongcheng.org.models import Department
+from tongcheng.registry.tests.test_import_views import run_worker
 
 pytestmark = pytest.mark.django_db
 SECRET = "s3cret-of-the-platform-0123456789"
@@ -55,15 +59,54 @@ def platform(cast: Any, http_peer: Any) -> Any:
 
 def test_it_opens_one_case_per_ticket_however_often_it_comes(platform: Any) -> None:
     first = post(ticket())
-    assert first.status_code == 200, first.content
-    again = post(ticket())
-    assert again.status_code == 200
-    assert again.json()["duplicate"] is True
-    assert again.json()["case_number"] == first.json()["case_number"]
-    assert Case.objects.count() == 1 and Ticket.objects.count() == 1
+    assert first.status_code == 202, first.content
+    receipt = first.json()["receipt"]
+    assert first.json() | {"receipt": ""} == {
+        "accepted": True, "duplicate": False, "receipt": "", "case_number": None,
+        "state": "received",
+    }  # fmt: skip
+    again = post(ticket())  # before the worker: the same receipt
+    assert again.status_code == 202 and again.json()["duplicate"] is True
+    assert again.json()["receipt"] == receipt
+    held = Ticket.objects.get()
+    assert held.case is None and held.fields_enc
+    assert "阿依古丽" not in held.fields_enc and "13912345678" not in held.fields_enc
+    run_worker()
+    late = post(ticket())  # after it: the case
+    assert late.status_code == 200 and late.json()["duplicate"] is True
+    assert late.json()["receipt"] == receipt and late.json()["state"] == "received"
     case = Case.objects.get()
+    assert late.json()["case_number"] == case.number
+    assert Case.objects.count() == 1 and Ticket.objects.count() == 1
     assert case.channel == "platform" and case.state == "received"
     assert "阿依古丽" not in case.caller_name_enc and case.caller_phone_last4 == "5678"
+    held.refresh_from_db()
+    assert held.case == case and held.state == "opened" and held.fields_enc == ""
+    actions = AuditEvent.objects.values_list("action", flat=True)
+    assert sorted(a for a in actions if a.startswith("hotline.ticket")) == [
+        "hotline.ticket", "hotline.ticket_received",
+    ]  # fmt: skip
+
+
+def test_a_ticket_opened_twice_has_one_case(platform: Any) -> None:
+    post(ticket())
+    held = Ticket.objects.get()
+    ticket_open(ticket_pk=held.pk)
+    ticket_open(ticket_pk=held.pk)  # the task run again (a worker stopped before its commit)
+    assert Case.objects.count() == 1
+
+
+def test_a_ticket_whose_service_was_withdrawn_meanwhile_is_refused(platform: Any) -> None:
+    post(ticket())
+    Service.objects.filter(code="job-seeking").update(active=False)
+    run_worker()
+    held = Ticket.objects.get()
+    assert held.state == "refused" and held.problem == "service" and held.fields_enc == ""
+    assert not Case.objects.exists()
+    answer = post(ticket())
+    assert answer.status_code == 200
+    assert answer.json()["accepted"] is False and answer.json()["state"] == "refused"
+    assert AuditEvent.objects.filter(action="hotline.ticket_refused").count() == 1
 
 
 def test_it_refuses_a_bad_signature_and_changes_nothing(platform: Any) -> None:
@@ -71,6 +114,19 @@ def test_it_refuses_a_bad_signature_and_changes_nothing(platform: Any) -> None:
     assert answer.status_code == 401 and answer.json()["detail"]
     assert not Case.objects.exists()
     assert AuditEvent.objects.filter(action="hotline.webhook_refused").count() == 1
+
+
+def test_a_flood_of_refused_requests_is_audited_once_a_minute_per_reason(platform: Any) -> None:
+    for _attempt in range(20):
+        assert post(ticket(), secret="another-secret-entirely-000000").status_code == 401
+    assert post(ticket(), now=time.time() - 301).status_code == 401  # another reason
+    refused = AuditEvent.objects.filter(action="hotline.webhook_refused")
+    assert sorted(refused.values_list("reason", flat=True)) == [
+        "bad signature", "timestamp outside the 5-minute window",
+    ]  # fmt: skip
+    later = timezone.now() + timedelta(minutes=1, seconds=1)  # a minute later: audited again
+    assert refusal_record(platform=platform, why="bad signature", now=later) is True
+    assert refused.count() == 3
 
 
 def test_it_refuses_a_replay_outside_the_window(platform: Any) -> None:
@@ -134,6 +190,7 @@ def test_it_tells_the_platform_of_each_step_in_order_with_retries(
     platform: Any, http_peer: Any, cast: Any
 ) -> None:
     post(ticket())
+    run_worker()
     case = Case.objects.get()
     lead = Department.objects.get(code="140403-hrss")
     case = case_dispatch(
@@ -163,5 +220,6 @@ def test_it_refuses_a_signature_that_is_not_ascii_and_a_deeply_nested_body(platf
 def test_it_queues_nothing_for_a_platform_without_a_callback(cast: Any) -> None:
     service()
     platform_register(actor=Actor.system("test"), code="12345", name="12345", secret=SECRET)
-    assert post(ticket()).status_code == 200
-    assert not OutboxMessage.objects.exists()
+    assert post(ticket()).status_code == 202
+    run_worker()
+    assert Case.objects.exists() and not OutboxMessage.objects.exists()

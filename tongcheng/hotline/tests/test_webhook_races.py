@@ -1,8 +1,11 @@
-"""The same ticket delivered twice at once opens one case (real threads, both engines)."""
+"""The same ticket delivered twice at once is taken once and opens one case (real threads,
+both engines; the real task worker)."""
 
 from __future__ import annotations
 
 from typing import Any
+
+from django_tasks_db.models import DBTaskResult
 
 from tongcheng.audit.services import Actor
 from tongcheng.cases.models import Case
@@ -11,6 +14,7 @@ from tongcheng.conftest import run_concurrently
 from tongcheng.hotline.actions.platform import platform_register
 from tongcheng.hotline.models import Ticket
 from tongcheng.hotline.tests.test_webhook import SECRET, post, ticket
+from tongcheng.registry.tests.test_import_views import run_worker
 
 
 def test_two_deliveries_at_once_open_one_case(committed_cast: Any) -> None:
@@ -18,8 +22,10 @@ def test_two_deliveries_at_once_open_one_case(committed_cast: Any) -> None:
     platform_register(actor=Actor.system("test"), code="12345", name="12345", secret=SECRET)
     answers = run_concurrently(lambda _index: post(ticket(ticket_id="RACE-1")), 4)
     statuses = [getattr(answer, "status_code", answer) for answer in answers]
-    assert statuses == [200] * 4, statuses
-    numbers = {answer.json()["case_number"] for answer in answers}  # type: ignore[union-attr]
-    assert len(numbers) == 1
+    assert statuses == [202] * 4, statuses
+    receipts = {answer.json()["receipt"] for answer in answers}  # type: ignore[union-attr]
+    assert len(receipts) == 1
     assert sum(not answer.json()["duplicate"] for answer in answers) == 1  # type: ignore[union-attr]
-    assert Case.objects.count() == 1 and Ticket.objects.count() == 1
+    assert Ticket.objects.count() == 1 and DBTaskResult.objects.count() == 1
+    run_worker()
+    assert Case.objects.count() == 1 and Ticket.objects.get().case == Case.objects.get()
