@@ -44,9 +44,9 @@ from tongcheng.org.models import Department, User
 from tongcheng.org.workcalendar import current_calendar
 
 PAGE_SIZE = 50
-INBOX_SIZE = 300
+INBOX_SIZE = 100
 RELATED = ("service", "community", "lead_department", "person")
-# What the inbox shows of a unit's row and its case, read as plain values: 300 rows made into
+# What the inbox shows of a unit's row and its case, read as plain values: rows made into
 # models (the unit, the case, its service, community and file) cost more than the rest of the
 # page (on SQLite each moment is also parsed from text).
 INBOX_VALUES = (
@@ -199,13 +199,19 @@ class Section:
     rows: list[InboxRow] = field(default_factory=list)
 
 
-def inbox_sections(user: User) -> list[Section]:
+@dataclass
+class Inbox:
+    sections: list[Section]
+    more: bool  # the unit has more active cases than INBOX_SIZE: the case list has the rest
+
+
+def inbox_sections(user: User) -> Inbox:
     """The unit's cases: to sign, overdue, due within one working day, in progress, reopened.
 
     One query for the rows (the unit's active rows with their cases, by deadline); each case
     is listed once, in the first section it belongs to. A busy unit has thousands of active
-    rows: the query picks the first 300 ids from an index (a subquery that reads no row), then
-    reads and joins those 300 only, as plain values.
+    rows: the query picks the first INBOX_SIZE (+1, to tell whether there are more) ids from an
+    index (a subquery that reads no row), then reads and joins those only, as plain values.
     """
     now = timezone.now()
     soon = due_soon_bound(current_calendar(), now)
@@ -213,9 +219,9 @@ def inbox_sections(user: User) -> list[Section]:
         CaseUnit.objects.for_departments(department_ids(user))
         .active()
         .order_by("due_at", "pk")
-        .values("pk")[:INBOX_SIZE]
+        .values("pk")[: INBOX_SIZE + 1]
     )
-    units = (
+    units = list(
         CaseUnit.objects.filter(pk__in=Subquery(first))
         .order_by("due_at", "pk")
         .values_list(*INBOX_VALUES)
@@ -231,7 +237,9 @@ def inbox_sections(user: User) -> list[Section]:
             ("in_progress", _("In progress")),
         )
     }
-    for pk, unit_state, version, received, state, due, provisional, urgency, *names in units:
+    for pk, unit_state, version, received, state, due, provisional, urgency, *names in units[
+        :INBOX_SIZE
+    ]:
         caller_name_enc, person_name, service, community = names
         if unit_state == CaseUnit.State.WAITING:
             key = "to_sign"
@@ -257,7 +265,7 @@ def inbox_sections(user: User) -> list[Section]:
                 urgency == Urgency.URGENT,
             )
         )
-    return list(sections.values())
+    return Inbox(list(sections.values()), more=len(units) > INBOX_SIZE)
 
 
 # The words for a step's reason code (a return's reason, an outcome, a follow-up's result).

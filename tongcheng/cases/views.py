@@ -69,13 +69,14 @@ def case_list(request: HttpRequest) -> HttpResponse:
 
 def inbox(request: HttpRequest) -> HttpResponse:
     user = _user(request)
-    sections = selectors.inbox_sections(user)
-    shown = sorted({row.pk for section in sections for row in section.rows})
+    inbox = selectors.inbox_sections(user)
+    shown = sorted({row.pk for section in inbox.sections for row in section.rows})
     audit_record(
         actor=request, action="case.list", object_type="case",
         detail={"page": "inbox", "ids": shown},
     )  # fmt: skip
-    return render(request, "cases/inbox.html", {"sections": sections})
+    context = {"sections": inbox.sections, "more": inbox.more, "size": selectors.INBOX_SIZE}
+    return render(request, "cases/inbox.html", context)
 
 
 def _detail(request: HttpRequest, case: Case, *, status: int = 200, **extra: Any) -> HttpResponse:

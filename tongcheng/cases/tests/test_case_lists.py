@@ -47,12 +47,12 @@ def test_the_inbox_sorts_a_units_cases_into_its_sections_by_deadline(cast: Any) 
     _due(later, now + timedelta(days=20))
     _due(waiting, now + timedelta(days=40))
     user = cast.liaison
-    sections = {s.key: [row.pk for row in s.rows] for s in selectors.inbox_sections(user)}
+    sections = {s.key: [row.pk for row in s.rows] for s in selectors.inbox_sections(user).sections}
     assert sections == {
         "to_sign": [waiting.pk], "overdue": [late.pk], "due_soon": [soon.pk],
         "reopened": [reopened.pk], "in_progress": [later.pk],
     }  # fmt: skip
-    (row,) = next(s for s in selectors.inbox_sections(user) if s.key == "overdue").rows
+    (row,) = next(s for s in selectors.inbox_sections(user).sections if s.key == "overdue").rows
     shown = timezone.localtime(now - timedelta(hours=3)).strftime("%Y-%m-%d %H:%M")
     assert (row.name, row.number, row.due, row.service) == (
         "马*梅",
@@ -71,7 +71,7 @@ def test_the_inbox_sorts_a_units_cases_into_its_sections_by_deadline(cast: Any) 
 def test_the_inbox_names_a_file_in_full_and_marks_an_urgent_case(cast: Any) -> None:
     person = make_person("140403001001", name="阿依古丽")
     (case,) = _dispatched(cast, 1, person=person, urgency=Urgency.URGENT)
-    ((row,), *_rest) = [s.rows for s in selectors.inbox_sections(cast.liaison) if s.rows]
+    ((row,), *_rest) = [s.rows for s in selectors.inbox_sections(cast.liaison).sections if s.rows]
     assert (row.pk, row.name, row.urgent) == (case.pk, "阿依古丽", True)
     assert "阿依古丽" in cast.client("liaison").get(reverse("cases:inbox")).content.decode()
 
@@ -82,8 +82,14 @@ def test_the_inbox_shows_a_units_first_cases_by_deadline(cast: Any, monkeypatch:
     now = timezone.now()
     for days, case in zip([5, 1, 4, 2, 3], cases, strict=True):
         _due(case, now + timedelta(days=days))
-    (to_sign, *_rest) = selectors.inbox_sections(cast.liaison)
+    inbox = selectors.inbox_sections(cast.liaison)
+    (to_sign, *_rest) = inbox.sections
     assert [row.pk for row in to_sign.rows] == [cases[1].pk, cases[3].pk, cases[4].pk]
+    assert inbox.more is True
+    page = cast.client("liaison").get(reverse("cases:inbox")).content.decode()
+    assert "期限最近的 3 件" in page and reverse("cases:case_list") in page
+    monkeypatch.setattr(selectors, "INBOX_SIZE", 5)
+    assert selectors.inbox_sections(cast.liaison).more is False
 
 
 def test_the_list_pages_newest_first_with_its_filters(cast: Any, monkeypatch: Any) -> None:
