@@ -182,6 +182,27 @@ def _start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
     )  # fmt: skip
 
 
+def _cpu_seconds(database: str, server_pid: int) -> tuple[float, float]:
+    """CPU seconds used so far by gunicorn's workers and by the PostgreSQL backends of the
+    database: what a delivery costs, whatever else the machine is doing."""
+    tick = os.sysconf("SC_CLK_TCK")
+    gunicorn = postgres = 0.0
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            stat = (entry / "stat").read_text().rsplit(")", 1)[1].split()
+            command = (entry / "cmdline").read_bytes().replace(b"\0", b" ").decode(errors="replace")
+        except OSError:
+            continue
+        used = (int(stat[11]) + int(stat[12])) / tick  # utime, stime
+        if int(stat[1]) == server_pid:  # ppid: a gunicorn worker
+            gunicorn += used
+        elif command.startswith("postgres:") and f" {database} " in command:
+            postgres += used
+    return gunicorn, postgres
+
+
 def _wait_for_port(port: int, seconds: float = 60) -> None:
     deadline = time.monotonic() + seconds
     while time.monotonic() < deadline:
@@ -248,11 +269,13 @@ def measure() -> list[Row]:
             worker = _start_worker(env)
         _wait_for_port(port)
         time.sleep(2)  # both gunicorn workers up
+        cpu_before = _cpu_seconds(database, server.pid)
         start_at = time.time() + 1.0
         shares = [deliveries[k::CLIENTS] for k in range(CLIENTS)]
         with multiprocessing.get_context("spawn").Pool(CLIENTS) as pool:
             parts = pool.starmap(_client, [(port, share, start_at) for share in shares])
         results = [item for part in parts for item in part]
+        cpu_after = _cpu_seconds(database, server.pid)
         first = min(sent for sent, _s, _st in results)
         last = max(sent + seconds for sent, seconds, _st in results)
         delivered_at = time.perf_counter()
@@ -298,6 +321,8 @@ def measure() -> list[Row]:
         ("tickets per second, whole run", rate, "/s"),
         ("deliveries (signed requests) per second, whole run", 2 * rate, "/s"),
         ("tickets per second, slowest whole second", slowest, "/s"),
+        ("gunicorn CPU per delivery", (cpu_after[0] - cpu_before[0]) * 1000 / len(results), "ms"),
+        ("PostgreSQL CPU per delivery", (cpu_after[1] - cpu_before[1]) * 1000 / len(results), "ms"),
         ("answer p50", statistics.median(latencies), "ms"),
         ("answer p95", _percentile(latencies, 0.95), "ms"),
         ("answer p99", p99, "ms"),
