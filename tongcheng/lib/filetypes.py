@@ -113,7 +113,8 @@ def _office(content: bytes) -> FileType:
     try:
         with zipfile.ZipFile(io.BytesIO(content)) as archive:
             infos = archive.infolist()
-    except (zipfile.BadZipFile, ValueError, EOFError) as exc:
+    # NotImplementedError: a directory asking for a zip version Python does not read.
+    except (zipfile.BadZipFile, ValueError, EOFError, NotImplementedError) as exc:
         raise FileTypeRefused("unknown") from exc
     names = {info.filename for info in infos}
     if any(info.flag_bits & 0x1 for info in infos):

@@ -175,7 +175,8 @@ def _check(stream: IO[bytes], size: int, limits: Limits) -> Facts:
         raise XlsxRefused("not_xlsx", _("The file is not an Excel .xlsx workbook."))
     try:
         archive = zipfile.ZipFile(stream)
-    except (zipfile.BadZipFile, OSError, ValueError):
+    # NotImplementedError: a directory asking for a zip version Python does not read.
+    except (zipfile.BadZipFile, OSError, ValueError, NotImplementedError):
         raise XlsxRefused("not_xlsx", _("The file is not an Excel .xlsx workbook.")) from None
     with archive:
         infos = archive.infolist()

@@ -70,6 +70,17 @@ def xlsx() -> bytes:
     return office({"[Content_Types].xml": TYPES_XML, "xl/workbook.xml": b"<workbook/>"})
 
 
+def needing_newer_zip(content: bytes) -> bytes:
+    """The archive with its directory saying it needs zip version 9.9 to extract: Python's
+    zipfile refuses to open it with NotImplementedError, not BadZipFile."""
+    data = bytearray(content)
+    at = data.find(b"PK\x01\x02")
+    while at != -1:
+        data[at + 6] = 99  # version needed to extract, low byte: 9.9
+        at = data.find(b"PK\x01\x02", at + 4)
+    return bytes(data)
+
+
 def docm() -> bytes:
     return office(
         {

@@ -49,6 +49,7 @@ def test_it_tells_each_type_from_its_bytes(content: bytes, kind: filetypes.FileT
             "encrypted",
         ),
         (b"PK\x03\x04 not really a zip", "unknown"),
+        (samples.needing_newer_zip(samples.docx()), "unknown"),
         (b"", "unknown"),
     ],
 )

@@ -12,6 +12,7 @@ from pathlib import Path
 import pytest
 import xlsxwriter
 
+from tongcheng.lib.tests.filesamples import needing_newer_zip
 from tongcheng.lib.xlsx import (
     MB,
     Limits,
@@ -98,6 +99,10 @@ def test_it_refuses_something_that_is_not_a_zip_or_not_a_workbook() -> None:
     with zipfile.ZipFile(buffer, "w") as archive:
         archive.writestr("word/document.xml", "<w/>")
     assert refused(buffer.getvalue()) == "not_xlsx"
+
+
+def test_it_refuses_a_zip_that_says_it_needs_a_newer_zip_version() -> None:
+    assert refused(needing_newer_zip(workbook_bytes([["a"]]))) == "not_xlsx"
 
 
 def test_it_refuses_macros() -> None:
