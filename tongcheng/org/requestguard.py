@@ -5,7 +5,9 @@
   DATA_UPLOAD_MAX_MEMORY_SIZE for every body but a multipart upload: a page's may carry a
   ledger of up to lib.xlsx's 50 MB (or several attachments) beside its other fields; an API
   operation's only when its policy entry says it takes a file (`upload_limit`, the setting
-  holding its limit in MB).
+  holding its limit in MB). ninja gives the operations of one path URL patterns with the same
+  route and Django resolves the first (the attachments' list before the upload that shares its
+  path), so the entries that take a file are matched by the path they reverse to.
 - A NUL character in the path, a query parameter or a form field is a 400 naming the field:
   PostgreSQL refuses NUL in text, so a filter such as `?area=%00` reached the database as a
   DataError (a 500). No field of ours takes a NUL (lib.textnorm.text_problem), so refusing it
@@ -25,13 +27,13 @@ from django.conf import settings
 from django.core.exceptions import RequestDataTooBig
 from django.http import HttpRequest, HttpResponse
 from django.template import loader
-from django.urls import Resolver404, resolve
+from django.urls import NoReverseMatch, Resolver404, resolve, reverse
 from django.utils.translation import gettext as _
 
 from tongcheng.lib.contributions import Access
 from tongcheng.lib.xlsx import DEFAULT_LIMITS
 from tongcheng.org.apierrors import API_PREFIX, error_body, error_response, status_detail
-from tongcheng.org.contributions import entry_for
+from tongcheng.org.contributions import policy_table
 
 FORM_TYPES = ("application/x-www-form-urlencoded", "multipart/form-data")
 
@@ -43,13 +45,27 @@ def body_limit(request: HttpRequest) -> int:
         return limit
     if not _is_api(request):
         return DEFAULT_LIMITS.max_bytes + limit
-    try:
-        entry = entry_for(resolve(request.path_info).view_name)
-    except Resolver404:
-        return limit
-    if isinstance(entry, Access) and entry.upload_limit:
-        return int(getattr(settings, entry.upload_limit)) * 1024 * 1024 + limit
+    setting = _upload_limit(request)
+    if setting:
+        return int(getattr(settings, setting)) * 1024 * 1024 + limit
     return limit
+
+
+def _upload_limit(request: HttpRequest) -> str:
+    """The setting of the upload limit of the API operation at this path that takes a file."""
+    try:
+        match = resolve(request.path_info)
+    except Resolver404:
+        return ""
+    for name, entry in policy_table().items():
+        if not isinstance(entry, Access) or not entry.upload_limit:
+            continue
+        try:
+            if reverse(name, args=match.args, kwargs=match.kwargs) == request.path:
+                return entry.upload_limit
+        except NoReverseMatch:
+            continue
+    return ""
 
 
 class RequestGuardMiddleware:

@@ -106,6 +106,16 @@ def test_it_uploads_with_a_token_within_the_attachment_limit(cast: Any, settings
     assert other.status_code == 413
 
 
+def test_it_takes_a_photo_above_the_ordinary_request_limit(cast: Any, settings: Any) -> None:
+    # A phone's photo of 4 MB: under ATTACHMENT_MAX_MB (10), over the 2.5 MB of a request that
+    # takes no file. The upload shares its path with the list, whose URL name Django resolves.
+    assert settings.ATTACHMENT_MAX_MB == 10
+    photo = samples.jpeg(4 * 1024 * 1024)
+    sent = _send(cast.client("community_a"), _case(cast), "门牌.jpg", photo)
+    assert sent.status_code == 201, sent.json()
+    assert CaseAttachment.objects.get().size == len(photo)
+
+
 @pytest.mark.parametrize(
     ("name", "content", "status", "says"),
     [
