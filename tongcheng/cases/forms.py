@@ -36,8 +36,9 @@ LINE_LIMIT = 200
 class RuledText(forms.CharField):
     """A text field under the product's text rule."""
 
-    def __init__(self, *, max_length: int = TEXT_LIMIT, **kwargs: Any) -> None:
-        widget = forms.Textarea(attrs={"rows": 3}) if max_length > LINE_LIMIT else None
+    def __init__(self, *, max_length: int = TEXT_LIMIT, widget: Any = None, **kwargs: Any) -> None:
+        if widget is None and max_length > LINE_LIMIT:
+            widget = forms.Textarea(attrs={"rows": 3})
         super().__init__(max_length=max_length, widget=widget, **kwargs)
 
     def validate(self, value: Any) -> None:

@@ -139,6 +139,20 @@ def item_out(item: ActionItem) -> dict[str, Any]:
     }  # fmt: skip
 
 
+def _form_time(value: datetime | None) -> str:
+    """The time as the page's form is sent it: in local time (a time sent without an offset is
+    local time already). One that no local time holds is passed on as it came, in ISO form, for
+    the form to refuse with its field named."""
+    if value is None:
+        return ""
+    if timezone.is_aware(value):
+        try:
+            value = timezone.localtime(value)
+        except OverflowError:
+            return value.isoformat()
+    return value.isoformat(timespec="minutes")
+
+
 @router.get("/meetings", response=responses({200: MeetingPage}, 422), url_name="meeting_list",
             summary="Joint meetings in the caller's scope, newest first")  # fmt: skip
 def meeting_list(request: HttpRequest, page: int = page_query()) -> dict[str, Any]:
@@ -182,22 +196,28 @@ def meeting_create_op(request: HttpRequest, payload: MeetingIn) -> Any:
     if not offices:
         raise ReadOnly("meeting", "new", "no convening office")
     sent = payload.model_dump()
-    office = next((a for a in offices if a.code == sent["office"]), offices[0])
+    chosen = next((a for a in offices if a.code == sent["office"]), None)
+    # No office sent: the first the caller convenes; one sent that they do not: refused.
+    refused_office = bool(sent["office"]) and chosen is None
+    office = chosen or offices[0]
     units = selectors.invitable_units(office)
     wanted = dict(units.filter(code__in=sent["units"]).values_list("code", "pk"))
     unknown = [code for code in sent["units"] if code not in wanted]
     form = MeetingForm({
-        "office": office.pk, "title": sent["title"] or "", "place": sent["place"] or "",
-        "starts_at": timezone.localtime(sent["starts_at"]).strftime("%Y-%m-%dT%H:%M")
-        if sent["starts_at"] else "",
+        "office": office.pk, "title": sent["title"] or "",
+        "place": sent["place"] or "", "starts_at": _form_time(sent["starts_at"]),
         "chair": sent["chair"] or "", "agenda": "\n".join(sent["agenda"]),
         "departments": list(wanted.values()),
     }, offices=offices, units=units)  # fmt: skip
-    if unknown or not form.is_valid():
+    if unknown or not form.is_valid() or refused_office:
         errors = form_errors(form, {"departments": "units", "starts_at": "starts_at"})
         message = _("%(field)s: no member unit this office invites has this code.")
         errors += [{"field": "units", "code": "unknown", "message": message % {"field": code}}
                    for code in unknown]  # fmt: skip
+        if refused_office:
+            refused = _("%(field)s: you convene no office with this code.")
+            errors.append({"field": "office", "code": "unknown",
+                           "message": refused % {"field": sent["office"]}})  # fmt: skip
         return Status(400, {"detail": _("The meeting has errors."), "errors": errors})
     data = MeetingInput(
         area=office, title=form.cleaned_data["title"], starts_at=form.cleaned_data["starts_at"],

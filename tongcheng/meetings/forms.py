@@ -1,29 +1,42 @@
-"""The meetings' forms (Bootstrap-styled); the rules they share with the API are in the actions."""
+"""The meetings' forms (Bootstrap-styled); the rules they share with the API are in the actions.
+
+Every text goes through the product's text rule (cases.forms.RuledText): a control character
+would make the .docx notice and minutes fail to render, a bidirectional override would make
+them read differently from what was typed. A meeting's time lies in the years the product
+counts working days for (MEETING_YEARS): one of year 1 could not even be read back.
+"""
 
 from __future__ import annotations
 
+from datetime import datetime
 from typing import Any
 
 from django import forms
 from django.utils.translation import gettext_lazy as _
 
+from tongcheng.cases.forms import RuledText
 from tongcheng.lib.forms import BootstrapMixin
 from tongcheng.meetings.actions.items import MAX_WORKING_DAYS
 from tongcheng.meetings.models import DEFAULT_CADENCE_MONTHS, Invitation
 from tongcheng.org.models import Area, Department
 
+# The years a meeting may be held in.
+MEETING_YEARS = (2000, 2099)
+# An agenda line, as the agenda keeps it.
+AGENDA_LINE = 200
+
 
 class MeetingForm(BootstrapMixin, forms.Form):
     office = forms.ModelChoiceField(Area.objects.none(), label=_("Convening office"))
-    title = forms.CharField(label=_("Title"), max_length=120)
+    title = RuledText(label=_("Title"), max_length=120)
     starts_at = forms.DateTimeField(
         label=_("Time"), widget=forms.DateTimeInput(attrs={"type": "datetime-local"})
     )
-    place = forms.CharField(label=_("Place"), max_length=120)
-    chair = forms.CharField(label=_("Chair"), max_length=60, required=False)
-    agenda = forms.CharField(
+    place = RuledText(label=_("Place"), max_length=120)
+    chair = RuledText(label=_("Chair"), max_length=60, required=False)
+    agenda = RuledText(
         label=_("Agenda (one item a line)"), widget=forms.Textarea(attrs={"rows": 5}),
-        required=False,
+        max_length=50 * AGENDA_LINE, required=False,
         help_text=_("The open action items of the last meeting come first, on their own."),
     )  # fmt: skip
     departments = forms.ModelMultipleChoiceField(
@@ -42,6 +55,24 @@ class MeetingForm(BootstrapMixin, forms.Form):
         units_field.queryset = units
         units_field.widget.attrs["class"] = "form-check-input"
 
+    def clean_starts_at(self) -> datetime:
+        value: datetime = self.cleaned_data["starts_at"]
+        first, last = MEETING_YEARS
+        if not first <= value.year <= last:
+            raise forms.ValidationError(
+                _("Choose a time in the years %(first)d to %(last)d.")
+                % {"first": first, "last": last}
+            )
+        return value
+
+    def clean_agenda(self) -> str:
+        value: str = self.cleaned_data["agenda"]
+        if any(len(line.strip()) > AGENDA_LINE for line in value.splitlines()):
+            raise forms.ValidationError(
+                _("An agenda line has at most %(limit)d characters.") % {"limit": AGENDA_LINE}
+            )
+        return value
+
     def agenda_lines(self) -> list[str]:
         return [line.strip() for line in self.cleaned_data["agenda"].splitlines() if line.strip()]
 
@@ -51,20 +82,20 @@ class AnswerForm(BootstrapMixin, forms.Form):
         label=_("Answer"), coerce=lambda v: v == "yes",
         choices=[("yes", _("We attend")), ("no", _("We cannot attend"))],
     )  # fmt: skip
-    delegate = forms.CharField(label=_("Delegate"), max_length=60, required=False)
-    reason = forms.CharField(label=_("Reason for declining"), max_length=200, required=False)
+    delegate = RuledText(label=_("Delegate"), max_length=60, required=False)
+    reason = RuledText(label=_("Reason for declining"), max_length=200, required=False)
     expected = forms.ChoiceField(choices=Invitation.Answer.choices, widget=forms.HiddenInput)
 
 
 class ReportForm(BootstrapMixin, forms.Form):
-    report = forms.CharField(
+    report = RuledText(
         label=_("Work report"), max_length=20000, widget=forms.Textarea(attrs={"rows": 6})
     )
 
 
 class MinutesForm(BootstrapMixin, forms.Form):
-    chair = forms.CharField(label=_("Chair"), max_length=60, required=False)
-    minutes = forms.CharField(
+    chair = RuledText(label=_("Chair"), max_length=60, required=False)
+    minutes = RuledText(
         label=_("Minutes"), max_length=50000, required=False,
         widget=forms.Textarea(attrs={"rows": 10}),
     )  # fmt: skip
@@ -72,7 +103,7 @@ class MinutesForm(BootstrapMixin, forms.Form):
 
 class ItemForm(BootstrapMixin, forms.Form):
     department = forms.ModelChoiceField(Department.objects.none(), label=_("Member unit"))
-    title = forms.CharField(label=_("Decision"), max_length=200)
+    title = RuledText(label=_("Decision"), max_length=200)
     working_days = forms.IntegerField(
         label=_("Working days to complete"), min_value=1, max_value=MAX_WORKING_DAYS, initial=20
     )
@@ -85,7 +116,7 @@ class ItemForm(BootstrapMixin, forms.Form):
 
 
 class ItemReportForm(BootstrapMixin, forms.Form):
-    text = forms.CharField(
+    text = RuledText(
         label=_("Progress, or what was done"), max_length=10000,
         widget=forms.Textarea(attrs={"rows": 4}),
     )  # fmt: skip
@@ -93,7 +124,7 @@ class ItemReportForm(BootstrapMixin, forms.Form):
 
 
 class SuperviseForm(BootstrapMixin, forms.Form):
-    instruction = forms.CharField(
+    instruction = RuledText(
         label=_("Instruction (督办)"), max_length=2000, widget=forms.Textarea(attrs={"rows": 3})
     )
 
@@ -103,9 +134,9 @@ class SettingForm(BootstrapMixin, forms.Form):
     cadence_months = forms.IntegerField(
         label=_("Meets every (months)"), min_value=1, max_value=12, initial=DEFAULT_CADENCE_MONTHS
     )
-    office_name = forms.CharField(label=_("Office name on the notices"), max_length=80,
-                                  required=False)  # fmt: skip
-    contact = forms.CharField(label=_("Contact line"), max_length=120, required=False)
+    office_name = RuledText(label=_("Office name on the notices"), max_length=80,
+                            required=False)  # fmt: skip
+    contact = RuledText(label=_("Contact line"), max_length=120, required=False)
 
     def __init__(self, *args: Any, offices: list[Area], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
@@ -128,7 +159,7 @@ class AttendanceForm(forms.Form):
                 required=False, initial=invitation.attendance,
                 widget=forms.Select(attrs={"class": "form-select"}),
             )  # fmt: skip
-            self.fields[f"r{invitation.pk}"] = forms.CharField(
+            self.fields[f"r{invitation.pk}"] = RuledText(
                 label=_("Represented by"), max_length=60, required=False,
                 initial=invitation.represented_by,
                 widget=forms.TextInput(attrs={"class": "form-control"}),
