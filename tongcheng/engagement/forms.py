@@ -43,7 +43,7 @@ class AccountChoice(forms.ModelChoiceField):  # type: ignore[type-arg]
 class RepresentativeForm(BootstrapMixin, forms.Form):
     """An appointment; `with_file` leaves out the identity (it is the file's)."""
 
-    name = forms.CharField(label=_("Name"), max_length=64, required=False)
+    name = RuledText(label=_("Name"), max_length=64, required=False)
     ethnicity = forms.ModelChoiceField(
         label=_("Ethnic group"), queryset=Ethnicity.objects.all(), required=False
     )
@@ -51,7 +51,7 @@ class RepresentativeForm(BootstrapMixin, forms.Form):
     area = forms.ModelChoiceField(label=_("Area"), queryset=Area.objects.none())
     term_from = _date(_("Term from"))
     term_to = _date(_("Term to"))
-    office = forms.CharField(label=_("Appointing office"), max_length=64)
+    office = RuledText(label=_("Appointing office"), max_length=64)
     officer = AccountChoice(label=_("Responsible officer"), queryset=User.objects.none())
     duties = forms.MultipleChoiceField(
         label=_("Social duties"), choices=Duty.choices, widget=forms.CheckboxSelectMultiple,

@@ -27,6 +27,8 @@ from tongcheng.registry.models import Person
 
 # A term is at most five years (a slot per week and month: about 330 rows at most).
 MAX_TERM = timedelta(days=5 * 366)
+# The years a term lies in: the cadence counts weeks and months past its end (none past 9999).
+TERM_YEARS = (2000, 2099)
 
 
 @dataclass(frozen=True)
@@ -44,6 +46,23 @@ class RepresentativeInput:
     account: User | None = None
 
 
+def _term_problems(term_from: date, term_to: date) -> dict[str, str]:
+    first, last = TERM_YEARS
+    message = _("Choose a day in the years %(first)d to %(last)d.") % {"first": first, "last": last}
+    problems = {
+        name: message
+        for name, day in (("term_from", term_from), ("term_to", term_to))
+        if not first <= day.year <= last
+    }
+    if problems:
+        return problems
+    if term_to < term_from:
+        return {"term_to": _("The term ends before it begins.")}
+    if term_to - term_from > MAX_TERM:
+        return {"term_to": _("A term lasts five years at most.")}
+    return {}
+
+
 def _problems(data: RepresentativeInput) -> dict[str, str]:
     problems: dict[str, str] = {}
     if data.person is None:
@@ -53,10 +72,7 @@ def _problems(data: RepresentativeInput) -> dict[str, str]:
             problems["ethnicity"] = _("Choose the representative's ethnic group.")
     if data.area.level == Area.Level.CITY:
         problems["area"] = _("Choose a community, a street or a district.")
-    if data.term_to < data.term_from:
-        problems["term_to"] = _("The term ends before it begins.")
-    elif data.term_to - data.term_from > MAX_TERM:
-        problems["term_to"] = _("A term lasts five years at most.")
+    problems.update(_term_problems(data.term_from, data.term_to))
     if not data.office.strip():
         problems["office"] = _("Enter the appointing office.")
     if not data.officer.is_active or not may_write_in(data.officer, data.area.code):
