@@ -5,15 +5,17 @@ unit's report), under the same policy (POLICY "api:meeting_*", "api:action_item_
 
 # No `from __future__ import annotations`: ninja reads the operations' annotations at runtime.
 from datetime import date, datetime
-from typing import Any, Literal
+from typing import Annotated, Any, Literal
 
 from django.http import HttpRequest
 from django.utils import timezone
 from django.utils.translation import gettext as _
+from django.utils.translation import gettext_lazy
 from ninja import Router, Schema, Status
 from ninja.errors import HttpError
 from pydantic import ConfigDict, Field
 
+from tongcheng.cases.api.schemas import CODE_LIMIT, Ruled
 from tongcheng.meetings import selectors
 from tongcheng.meetings.access import get_item_for_user, get_meeting_for_user, may_report
 from tongcheng.meetings.actions.items import item_report
@@ -99,15 +101,20 @@ class ItemPage(Schema):
     has_next: bool
 
 
+# A code sent is refused as a text first (a NUL would reach PostgreSQL's query and fail there).
+OfficeCode = Annotated[str, Ruled(12, gettext_lazy("Convening office"))]
+UnitCode = Annotated[str, Ruled(CODE_LIMIT, gettext_lazy("Units invited"))]
+
+
 class MeetingIn(Schema):
     model_config = ConfigDict(extra="forbid")
-    office: str | None = Field(None, max_length=12, description="The convening office's area code.")
+    office: OfficeCode | None = Field(None, description="The convening office's area code.")
     title: str | None = Field(None, max_length=120)
     starts_at: datetime | None = None
     place: str | None = Field(None, max_length=120)
     chair: str | None = Field(None, max_length=60)
     agenda: list[str] = Field(default_factory=list, max_length=50)
-    units: list[str] = Field(default_factory=list, max_length=100,
+    units: list[UnitCode] = Field(default_factory=list, max_length=100,
                              description="The codes of the member units invited.")  # fmt: skip
 
 
