@@ -61,6 +61,8 @@ class RepresentativeForm(BootstrapMixin, forms.Form):
         label=_("Representative's account"), queryset=User.objects.none(), required=False,
         help_text=_("An account holding the representative role, to see the appointment."),
     )  # fmt: skip
+    # The version of the appointment the page showed (a change; none for a new appointment).
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1, required=False)
 
     def __init__(self, *args: Any, prefixes: list[str], with_file: bool, **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)

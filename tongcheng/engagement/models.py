@@ -109,6 +109,9 @@ class Representative(models.Model):
         verbose_name=_("representative's account"),
     )  # fmt: skip
     serial = models.CharField(_("serial number"), max_length=20, unique=True)
+    # Raised by every change of the appointment's page: a change sent from a page read before
+    # another one is refused instead of writing back what that page showed (a lost update).
+    version = models.PositiveIntegerField(default=1, editable=False)
     state = models.CharField(_("state"), max_length=8, choices=State.choices, default=State.ACTIVE)
     ended_on = models.DateField(_("ended on"), null=True, blank=True)
     end_reason = models.CharField(_("reason"), max_length=200, blank=True)

@@ -144,13 +144,23 @@ def _contacts_span(rep: Representative) -> tuple[date | None, date | None]:
 
 
 @transaction.atomic
-def representative_update(*, actor: User, rep_id: int, data: RepresentativeInput) -> Representative:
-    """Change an active appointment (its term, area, officer, duties, account …)."""
+def representative_update(
+    *, actor: User, rep_id: int, data: RepresentativeInput, expected_version: int | None = None
+) -> Representative:
+    """Change an active appointment (its term, area, officer, duties, account …).
+
+    `expected_version` is the version the page was read at: a change made since is not written
+    over (None: a change not made from a page, as the tests' and the demo's)."""
     rep = _lock(rep_id)
     if rep.state != Representative.State.ACTIVE:
         raise EngagementRefused(_("This appointment has ended; it can no longer be changed."))
     if not may_write_in(actor, rep.area_code):
         raise EngagementRefused(_("You may not change appointments in this area."))
+    if expected_version is not None and expected_version != rep.version:
+        raise EngagementRefused(
+            _("The appointment was changed by someone else since you opened the page: open it "
+              "again to see the change.")
+        )  # fmt: skip
     _check(actor, data)
     first, last = _contacts_span(rep)
     if first is not None and first < data.term_from:
@@ -160,6 +170,7 @@ def representative_update(*, actor: User, rep_id: int, data: RepresentativeInput
     before = {name: getattr(rep, name) for name in ("area_code", "officer_id", "term_from",
                                                     "term_to", "duties", "account_id")}  # fmt: skip
     _apply(rep, data)
+    rep.version += 1
     rep.save()
     summaries.sync_slots(rep)
     changed = sorted(name for name, value in before.items() if getattr(rep, name) != value)

@@ -154,3 +154,25 @@ def test_it_lists_with_a_fixed_number_of_queries(
         assert response.status_code == 200
         if name in ("engagement:due_list", "engagement:representative_list"):
             assert response.content.decode().count("阿**丽") == size
+
+
+def test_it_refuses_a_change_from_a_page_read_before_another_change(
+    cast: Any, rep: Representative
+) -> None:
+    url = reverse("engagement:representative_edit", args=[rep.pk])
+    page = cast.client("street").get(url).content.decode()
+    assert 'name="version" value="1"' in page
+    form = {
+        "name": "阿依古丽", "ethnicity": "05", "phone": "13800001234",
+        "area": cast.areas["community_a"].pk, "term_from": "2026-01-01",
+        "term_to": "2028-12-31", "office": "潞州区民族宗教事务局",
+        "officer": cast.community_a.pk, "duties": ["opinion", "mediation", "care"],
+        "version": "1",
+    }  # fmt: skip
+    first = cast.client("community_a").post(url, {**form, "term_to": "2029-06-30"})
+    assert first.status_code == 302
+    stale = cast.client("street").post(url, {**form, "office": "潞州区委统战部"})
+    assert stale.status_code == 400
+    assert "已被他人修改" in stale.content.decode()
+    rep.refresh_from_db()
+    assert (rep.term_to, rep.office, rep.version) == (date(2029, 6, 30), "潞州区民族宗教事务局", 2)

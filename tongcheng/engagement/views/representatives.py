@@ -130,13 +130,15 @@ def representative_change(request: HttpRequest, pk: int) -> HttpResponse:
         "name": name, "ethnicity": ethnicity or None, "phone": phone, "area": rep.area,
         "term_from": rep.term_from, "term_to": rep.term_to, "office": rep.office,
         "officer": rep.officer, "duties": rep.duties, "account": rep.account,
+        "version": rep.version,
     }  # fmt: skip
     form = RepresentativeForm(request.POST or None, initial=initial, with_file=bool(rep.person),
                               prefixes=representative_prefixes(user, write=True))  # fmt: skip
     if request.method == "POST" and form.is_valid():
         try:
             representative_update(actor=user, rep_id=rep.pk,
-                                  data=_input(form.cleaned_data, rep.person))  # fmt: skip
+                                  data=_input(form.cleaned_data, rep.person),
+                                  expected_version=form.cleaned_data["version"] or 1)  # fmt: skip
         except (ValidationError, EngagementRefused) as problem:
             add_problem(form, problem)
         else:
