@@ -65,3 +65,16 @@ def test_it_sizes_the_menu_and_the_lists_for_a_thumb(  # type: ignore[no-untyped
     expect(page.locator("main .list-group-item a.tc-tap").first).to_be_visible()
     assert_thumb_sized(page)
     screenshot(page, "phone-case-list")
+
+
+def test_it_lays_out_the_forms_for_a_phone(  # type: ignore[no-untyped-def]
+    new_context: NewContext, server: Server
+):
+    page = login(new_context(viewport=PHONE, has_touch=True), server, "heping.community",
+                 two_factor=False)  # fmt: skip
+    page.goto(reverse("engagement:representative_create"))
+    duties = page.locator("main fieldset:has(input[name=duties])")
+    expect(duties.locator("legend")).to_contain_text("社会职责")
+    expect(duties.locator(".form-check input.form-check-input")).to_have_count(3)
+    assert_thumb_sized(page)
+    screenshot(page, "phone-representative-new")

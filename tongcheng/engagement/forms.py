@@ -82,8 +82,6 @@ class RepresentativeForm(BootstrapMixin, forms.Form):
                 del self.fields[name]
         else:
             self.required_marks = {"name", "ethnicity"}
-        # The checkboxes keep Bootstrap's check class, not form-control.
-        self.fields["duties"].widget.attrs["class"] = ""
 
 
 class EndForm(BootstrapMixin, forms.Form):
@@ -105,10 +103,6 @@ class ContactForm(BootstrapMixin, forms.Form):
         queryset=Service.objects.filter(active=True), required=False,
         help_text=_("Choose the service to open the follow-up as a case at once."),
     )  # fmt: skip
-
-    def __init__(self, *args: Any, **kwargs: Any) -> None:
-        super().__init__(*args, **kwargs)
-        self.fields["topics"].widget.attrs["class"] = ""
 
 
 class ListFilter(BootstrapMixin, forms.Form):

@@ -23,7 +23,9 @@ class BootstrapMixin:
         super().__init__(*args, **kwargs)
         for field in self.fields.values():
             widget = field.widget
-            if isinstance(widget, forms.CheckboxInput):
+            if isinstance(widget, (forms.CheckboxInput, forms.RadioSelect)):
+                # RadioSelect covers CheckboxSelectMultiple: each choice is a Bootstrap check
+                # (includes/form_fields.html lays them out as one per line).
                 css = "form-check-input"
             elif isinstance(widget, forms.Select):
                 css = "form-select"

@@ -17,3 +17,17 @@ def test_it_renders_native_date_pickers_with_iso_values_in_chinese() -> None:
         assert 'value="2014-03-05"' in str(form["picked"])
         # A plain text date keeps the localized format the officer types.
         assert 'value="2014/03/05"' in str(form["typed"])
+
+
+class ChecksForm(BootstrapMixin, forms.Form):
+    topics = forms.MultipleChoiceField(
+        choices=[("a", "A"), ("b", "B")], widget=forms.CheckboxSelectMultiple
+    )
+    agreed = forms.BooleanField(required=False)
+
+
+def test_it_gives_every_check_bootstraps_check_class() -> None:
+    form = ChecksForm()
+    # Each choice as includes/form_fields.html draws it: one check a line.
+    assert all('class="form-check-input"' in box.tag() for box in form["topics"])
+    assert 'class="form-check-input"' in str(form["agreed"])
