@@ -76,5 +76,6 @@ def test_it_lays_out_the_forms_for_a_phone(  # type: ignore[no-untyped-def]
     duties = page.locator("main fieldset:has(input[name=duties])")
     expect(duties.locator("legend")).to_contain_text("社会职责")
     expect(duties.locator(".form-check input.form-check-input")).to_have_count(3)
+    expect(page.locator("main input[name=phone]")).to_have_attribute("inputmode", "tel")
     assert_thumb_sized(page)
     screenshot(page, "phone-representative-new")

@@ -39,7 +39,10 @@ class BootstrapMixin:
 
 
 class PhoneField(forms.CharField):
-    """A phone number, normalised (lib.phone); empty stays empty when the field is optional."""
+    """A phone number, normalised (lib.phone); empty stays empty when the field is optional.
+    Its input opens the phone keypad on a phone, as the ledger's does."""
+
+    widget = forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"})
 
     def clean(self, value: Any) -> str:
         raw: str = super().clean(value)

@@ -47,7 +47,10 @@ class ServicePointForm(BootstrapMixin, forms.ModelForm[ServicePoint]):
     class Meta:
         model = ServicePoint
         fields = ["name", "address", "phone", "hours", "opened_on"]
-        widgets = {"opened_on": forms.DateInput(attrs={"type": "date"})}
+        widgets = {
+            "opened_on": forms.DateInput(attrs={"type": "date"}),
+            "phone": forms.TextInput(attrs={"inputmode": "tel"}),
+        }
 
 
 class DepartmentFilterForm(BootstrapMixin, forms.Form):

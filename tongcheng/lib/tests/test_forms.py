@@ -3,7 +3,7 @@ from datetime import date
 from django import forms
 from django.utils import translation
 
-from tongcheng.lib.forms import BootstrapMixin
+from tongcheng.lib.forms import BootstrapMixin, PhoneField
 
 
 class DatesForm(BootstrapMixin, forms.Form):
@@ -31,3 +31,13 @@ def test_it_gives_every_check_bootstraps_check_class() -> None:
     # Each choice as includes/form_fields.html draws it: one check a line.
     assert all('class="form-check-input"' in box.tag() for box in form["topics"])
     assert 'class="form-check-input"' in str(form["agreed"])
+
+
+class ContactForm(BootstrapMixin, forms.Form):
+    phone = PhoneField(required=False)
+
+
+def test_it_opens_the_phone_keypad_for_a_phone_field() -> None:
+    html = str(ContactForm()["phone"])
+    assert 'inputmode="tel"' in html
+    assert 'class="form-control"' in html

@@ -39,7 +39,9 @@ def test_it_refuses_read_only_and_community_roles(cast) -> None:
 def test_it_shows_the_form_to_the_street_officer(cast) -> None:
     response = cast.client("street").get(COMMUNITY_A)
     assert response.status_code == 200
-    assert "和平社区少数民族便民服务中心" in response.content.decode()
+    body = response.content.decode()
+    assert "和平社区少数民族便民服务中心" in body
+    assert 'inputmode="tel"' in body  # the public phone, on the phone keypad
 
 
 def test_it_updates_the_centre_and_audits_field_names_only(cast) -> None:

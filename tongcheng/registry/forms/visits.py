@@ -35,7 +35,12 @@ class VisitForm(BootstrapMixin, forms.Form):
         required=False,
     )
     address = forms.CharField(label=_("New address"), max_length=255, required=False)
-    phone = forms.CharField(label=_("New phone number"), max_length=32, required=False)
+    phone = forms.CharField(
+        label=_("New phone number"),
+        max_length=32,
+        required=False,
+        widget=forms.TextInput(attrs={"inputmode": "tel", "autocomplete": "off"}),
+    )
     occupation = forms.ChoiceField(
         label=_("New occupation"),
         choices=[("", _("Unchanged")), *Occupation.choices],

@@ -59,6 +59,7 @@ def test_it_shows_the_form_and_audits_the_view(cast) -> None:
     body = response.content.decode()
     assert "英雄南路12号" in body
     assert 'class="btn-check"' in body
+    assert 'inputmode="tel"' in body  # the new phone number, on the phone keypad
     assert AuditEvent.objects.filter(
         action="person.view", object_id=str(person.pk), detail={"page": "visit"}
     ).exists()
