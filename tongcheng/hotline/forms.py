@@ -80,7 +80,7 @@ class IntakeForm(CaseOpenForm):
         return data
 
 
-class ArticleSearchForm(forms.Form):
+class ArticleSearchForm(BootstrapMixin, forms.Form):
     q = forms.CharField(required=False, max_length=40)
     service = forms.ModelChoiceField(queryset=Service.objects.all(), required=False)
 

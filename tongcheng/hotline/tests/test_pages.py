@@ -58,6 +58,7 @@ def test_the_knowledge_base_holds_thirty_entries_and_finds_by_word(cast: Any) ->
     client = cast.client("liaison")  # every role reads it
     page = client.get("/hotline/knowledge/", {"q": "居住证"}).content.decode()
     assert "居住证办理" in page and "转学手续" not in page
+    assert 'class="form-select"' in page  # the service filter, a 44 px control on a phone
     partial = client.get("/hotline/knowledge/", {"q": "入学"}, headers={"HX-Request": "true"})
     assert "子女入学" in partial.content.decode() and "<html" not in partial.content.decode()
 
