@@ -82,3 +82,18 @@ def test_it_lays_out_the_forms_for_a_phone(  # type: ignore[no-untyped-def]
     expect(page.locator("main input[name=phone]")).to_have_attribute("inputmode", "tel")
     assert_thumb_sized(page)
     screenshot(page, "phone-representative-new")
+    office = login(new_context(viewport=PHONE, has_touch=True), server, "luzhou.office",
+                   two_factor=True)  # fmt: skip
+    # Every volunteer account on the team: the page says so in an alert, its button readable.
+    server.manage(
+        "shell", "-c",
+        "from tongcheng.cases.servicemodels import LegalVolunteer\n"
+        "from tongcheng.org.models import Area, User\n"
+        "district = Area.objects.get(code='140403000000')\n"
+        "LegalVolunteer.objects.get_or_create(user=User.objects.get(username='luzhou.volunteer'),"
+        " defaults={'district': district, 'area_code': district.code, 'name': '牛振华',"
+        " 'contact': '13800000000'})",
+    )  # fmt: skip
+    office.goto(reverse("cases:volunteer_create"))
+    expect(office.locator("main .alert .btn-outline-primary")).to_be_visible()
+    screenshot(office, "phone-volunteer-no-account")
