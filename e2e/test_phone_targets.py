@@ -8,7 +8,7 @@ from __future__ import annotations
 from django.urls import reverse
 from playwright.sync_api import Page, expect
 
-from e2e.conftest import PHONE, NewContext, Server, assert_fits_screen, login, screenshot
+from e2e.conftest import PHONE, NewContext, Problems, Server, assert_fits_screen, login, screenshot
 from e2e.test_attachments import _a_case
 
 # Targets under 44 px and text under 14 px on the page as it is now. A link inside running text
@@ -71,8 +71,9 @@ def test_it_sizes_the_menu_and_the_lists_for_a_thumb(  # type: ignore[no-untyped
 
 
 def test_it_lays_out_the_forms_for_a_phone(  # type: ignore[no-untyped-def]
-    new_context: NewContext, server: Server
+    new_context: NewContext, server: Server, problems: Problems
 ):
+    problems.expect_error_status(f"{server.url}{reverse('meetings:meeting_create')}")
     page = login(new_context(viewport=PHONE, has_touch=True), server, "heping.community",
                  two_factor=False)  # fmt: skip
     page.goto(reverse("engagement:representative_create"))
@@ -97,3 +98,12 @@ def test_it_lays_out_the_forms_for_a_phone(  # type: ignore[no-untyped-def]
     office.goto(reverse("cases:volunteer_create"))
     expect(office.locator("main .alert .btn-outline-primary")).to_be_visible()
     screenshot(office, "phone-volunteer-no-account")
+    office.goto(reverse("meetings:meeting_create"))
+    office.locator("main form[method=post] button[type=submit]").click()
+    summary = office.locator(".tc-error-summary")
+    expect(summary).to_be_visible()
+    expect(summary.locator("a[href='#id_title']")).to_contain_text("标题")
+    expect(summary.locator("a[href='#id_departments_0']")).to_contain_text("参会单位")
+    expect(office.locator("#id_title")).to_be_focused()
+    assert_thumb_sized(office)
+    screenshot(office, "phone-meeting-errors")

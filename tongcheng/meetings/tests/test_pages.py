@@ -156,7 +156,11 @@ def test_convening_invites_the_units_and_carries_the_open_items(cast: Any) -> No
 def test_a_bad_meeting_form_names_the_field(cast: Any) -> None:
     response = cast.client("district").post(reverse("meetings:meeting_create"), {"title": "x"})
     assert response.status_code == 400
-    assert "时间" in response.content.decode() or "Time" in response.content.decode()
+    body = response.content.decode()
+    assert "时间" in body or "Time" in body
+    # At the form's top, each error names its field and links to it.
+    assert "tc-error-summary" in body
+    assert 'href="#id_starts_at"' in body and 'href="#id_departments_0"' in body
 
 
 def test_a_liaison_answers_reports_and_the_office_signs_in_and_issues(cast: Any) -> None:
