@@ -21,6 +21,8 @@ from tongcheng.engagement.access import may_write_in
 from tongcheng.engagement.errors import EngagementRefused
 from tongcheng.engagement.identifiers import resident_columns
 from tongcheng.engagement.models import Duty, Representative
+from tongcheng.engagement.scope import representative_prefixes
+from tongcheng.lib.areacodes import in_subtree
 from tongcheng.lib.roles import Role
 from tongcheng.org.models import Area, Ethnicity, User
 from tongcheng.registry.models import Person
@@ -84,8 +86,20 @@ def _problems(data: RepresentativeInput) -> dict[str, str]:
     return problems
 
 
+def _account_in_area(actor: User, account: User) -> bool:
+    """Whether the account holds the representative role in the actor's area (the accounts the
+    page offers): another area's representative may not be given sight of the appointment."""
+    prefixes = representative_prefixes(actor, write=True)
+    return any(
+        m.role == Role.REPRESENTATIVE and in_subtree(m.area.code, prefixes)
+        for m in account.all_memberships()
+    )
+
+
 def _check(actor: User, data: RepresentativeInput) -> None:
     problems = _problems(data)
+    if "account" not in problems and data.account and not _account_in_area(actor, data.account):
+        problems["account"] = _("Choose a representative's account of your area.")
     if problems:
         raise ValidationError(problems)
     if not may_write_in(actor, data.area.code):

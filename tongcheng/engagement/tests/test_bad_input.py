@@ -9,6 +9,8 @@ import pytest
 from django.urls import reverse
 
 from tongcheng.engagement.models import Representative
+from tongcheng.lib.roles import Role
+from tongcheng.org.models import Membership, User
 
 pytestmark = pytest.mark.django_db
 
@@ -68,3 +70,27 @@ def test_the_api_refuses_a_term_outside_the_counted_years(
     assert response.status_code == 400, response.content
     assert field in [error["field"] for error in response.json()["errors"]]
     assert not Representative.objects.exists()
+
+
+def test_the_api_refuses_a_representatives_account_of_another_area(cast: Any) -> None:
+    # The page offers the representative accounts of the officer's area only; the API may not
+    # give another district's account sight of this appointment either.
+    elsewhere = User.objects.create(username="rep.elsewhere", display_name="rep.elsewhere")
+    Membership.objects.create(
+        user=elsewhere, role=Role.REPRESENTATIVE, area=cast.areas["other_district"]
+    )
+    body = {"name": "古丽", "ethnicity": "05", "area": "140403001001", "term_from": "2026-01-01",
+            "term_to": "2027-12-31", "office": "局", "officer": cast.community_a.pk}  # fmt: skip
+    client = cast.client("community_a")
+    refused = client.post(
+        f"{BASE}/representatives", {**body, "account": elsewhere.pk},
+        content_type="application/json",
+    )  # fmt: skip
+    assert refused.status_code == 400, refused.content
+    assert [error["field"] for error in refused.json()["errors"]] == ["account"]
+    assert not Representative.objects.exists()
+    mine = client.post(
+        f"{BASE}/representatives", {**body, "account": cast.representative.pk},
+        content_type="application/json",
+    )  # fmt: skip
+    assert mine.status_code == 201, mine.content
