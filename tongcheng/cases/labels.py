@@ -8,6 +8,7 @@ from django.utils.translation import gettext_lazy as _
 CASE_ACTION_LABELS: dict[str, str | Promise] = {
     "case.create": _("Opened case"),
     "case.view": _("Viewed case"),
+    "case.open_form": _("Opened the form opening a case for a file"),
     "case.reveal": _("Showed a case's contact phone in full"),
     "case.time_limit": _("Set time limits"),
     "case.time_limit_remove": _("Removed a service's own time limits"),

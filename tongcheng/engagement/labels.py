@@ -14,6 +14,7 @@ ENGAGEMENT_ACTION_LABELS = {
     "contact.create": _("Recorded a talk with a representative"),
     "contact.delete": _("Deleted a talk with a representative"),
     "contact.list": _("Listed talks with representatives"),
+    "contact.view": _("Opened a talk with a representative"),
     "contact.form": _("Opened the form recording a talk with a representative"),
     "engagement.due": _("Opened the representatives due for a talk"),
     "engagement.missed": _("Opened the missed talks"),
