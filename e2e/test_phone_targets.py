@@ -65,6 +65,9 @@ def test_it_sizes_the_menu_and_the_lists_for_a_thumb(  # type: ignore[no-untyped
     expect(page.locator("main .list-group-item a.tc-tap").first).to_be_visible()
     assert_thumb_sized(page)
     screenshot(page, "phone-case-list")
+    page.goto(reverse("cases:proactive"))  # its lists are tabs
+    expect(page.locator("main .nav-tabs .nav-link").first).to_be_visible()
+    assert_thumb_sized(page)
     page.goto(reverse("hotline:article_list"))
     expect(page.locator("main select[name=service]")).to_have_class("form-select")
     assert_thumb_sized(page)
