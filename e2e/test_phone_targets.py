@@ -57,6 +57,14 @@ def test_it_sizes_the_menu_and_the_lists_for_a_thumb(  # type: ignore[no-untyped
     _a_case(server)
     page = login(new_context(viewport=PHONE, has_touch=True), server, "heping.community",
                  two_factor=False)  # fmt: skip
+    # From the keyboard: the skip link, then the brand, ringed in white on the brand red.
+    page.keyboard.press("Tab")
+    page.keyboard.press("Tab")
+    expect(page.locator(".navbar-brand")).to_be_focused()
+    ring = page.locator(".navbar-brand").evaluate(
+        "e => [getComputedStyle(e).outlineStyle, getComputedStyle(e).outlineColor]"
+    )
+    assert ring == ["solid", "rgb(255, 255, 255)"], ring
     page.locator(".navbar-toggler").click()
     expect(page.locator("#tc-nav")).to_be_visible()
     assert_thumb_sized(page)
