@@ -209,3 +209,9 @@ def test_the_offices_print_the_circulation_list_and_see_the_provisional_deadline
     admin.goto("/cases/provisional/")
     expect(admin.locator("h1")).to_contain_text("暂定时限")
     screenshot(admin, "provisional-deadlines")
+    # On a phone, each missing year is a 44 px square at least ("2027" alone is narrower).
+    admin.set_viewport_size(PHONE)
+    for box in admin.locator("main .tc-card-action").evaluate_all(
+        "links => links.map(a => a.getBoundingClientRect().toJSON())"
+    ):
+        assert box["width"] >= 44 and box["height"] >= 44, box
