@@ -205,6 +205,7 @@ class Inbox:
     more: bool  # the unit has more active cases than INBOX_SIZE: the case list has the rest
 
 
+# Long because the one query's rows are sorted into the five sections in the same pass.
 def inbox_sections(user: User) -> Inbox:
     """The unit's cases: to sign, overdue, due within one working day, in progress, reopened.
 

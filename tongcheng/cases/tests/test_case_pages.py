@@ -121,7 +121,7 @@ def test_it_lists_cases_in_a_fixed_number_of_queries(
     with django_assert_num_queries(9):
         response = client.get(reverse("cases:case_list"), {"service": "job-seeking"})
     assert response.status_code == 200
-    assert response.content.decode().count('class="fw-semibold" href="/cases/') == n
+    assert response.content.decode().count('class="fw-semibold tc-tap" href="/cases/') == n
     body = response.content.decode()
     assert '<option value="received">' in body and '<option value="job-seeking" selected>' in body
 
