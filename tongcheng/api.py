@@ -28,6 +28,7 @@ from typing import Any
 from django.contrib.auth.views import redirect_to_login
 from django.db import DatabaseError, connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
+from django.urls import URLPattern, URLResolver
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
@@ -110,7 +111,29 @@ class TongchengAPI(NinjaAPI):
 
     An operation says it reads If-Match with `openapi_extra={"x-if-match": "required"}` (or
     "optional"): ninja's own extra would replace the operation's parameter list, not add to it.
+
+    An operation whose function carries Django's `transaction.non_atomic_requests` runs outside
+    the request's transaction (ATOMIC_REQUESTS): ninja answers through a view of its own per
+    path, so the mark is carried onto that view. Such an operation keeps its writes atomic
+    itself; the webhook does, so that a repeated delivery costs one query and no BEGIN/COMMIT.
     """
+
+    def _get_urls(self) -> list[URLResolver | URLPattern]:
+        patterns = super()._get_urls()
+        marks: dict[str, set[str]] = {}
+        for bound in self._get_bound_routers():
+            for path_view in bound.path_operations.values():
+                aliases = [
+                    getattr(operation.view_func, "_non_atomic_requests", None)
+                    for operation in path_view.operations
+                ]
+                if aliases and all(aliases):
+                    for operation in path_view.operations:
+                        marks[getattr(operation, "url_name", "")] = set().union(*aliases)  # type: ignore[arg-type]
+        for pattern in patterns:
+            if isinstance(pattern, URLPattern) and pattern.name in marks:
+                pattern.callback._non_atomic_requests = marks[pattern.name]  # type: ignore[attr-defined]
+        return patterns
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None

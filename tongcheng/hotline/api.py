@@ -6,7 +6,10 @@ signs each request (signing.py: HMAC-SHA256 over the timestamp and the raw body,
 window), checked before the body is read. A bad signature or a stale timestamp is 401, an
 unknown platform 404, a body that is not one of the events 400 (the fields named), and none of
 them changes anything. A ticket is stored and answered 202 with a receipt; the task worker
-opens its case within seconds (actions/platform.py). A ticket delivered again answers with the
+opens its case within seconds (actions/platform.py). One query looks up the platform, the
+ticket and the codes the body names (`delivery_lookup`), and the operation runs outside the
+request's transaction: a repeat delivery costs that query only, a new ticket one transaction
+more. A ticket delivered again answers with the
 same receipt (`duplicate: true`): 200 with the case's number once it is open, 202 before.
 docs/hotline.md has examples.
 """
@@ -15,14 +18,13 @@ docs/hotline.md has examples.
 import json
 from typing import Annotated, Any, Literal
 
-from django.db.models import Exists
+from django.db import transaction
 from django.http import HttpRequest
 from django.utils.translation import gettext as _
 from ninja import Router, Schema, Status
 from pydantic import Field, TypeAdapter
 from pydantic import ValidationError as PydanticValidationError
 
-from tongcheng.cases.models import Service
 from tongcheng.hotline.actions.platform import (
     TicketInput,
     call_event,
@@ -31,12 +33,11 @@ from tongcheng.hotline.actions.platform import (
 )
 from tongcheng.hotline.identifiers import secret_of
 from tongcheng.hotline.models import Call, Platform, Ticket
-from tongcheng.hotline.selectors import ticket_receipt
+from tongcheng.hotline.selectors import Delivery, delivery_lookup
 from tongcheng.hotline.signing import SIGNATURE_HEADER, TIMESTAMP_HEADER, SignatureRefused, check
 from tongcheng.lib.phone import PhoneError, normalize_phone
 from tongcheng.lib.textnorm import text_problem
 from tongcheng.org.apierrors import declared, error_body
-from tongcheng.org.models import Area
 
 router = Router(tags=["hotline"])
 
@@ -122,8 +123,9 @@ def _field_errors(exc: PydanticValidationError) -> list[dict[str, str]]:
     return errors
 
 
-def _ticket_input(event: TicketEvent) -> TicketInput | dict[str, str]:
-    """The ticket's fields, checked as the case will check them, or the fields at fault."""
+def _ticket_input(event: TicketEvent, found: Delivery) -> TicketInput | dict[str, str]:
+    """The ticket's fields, checked as the case will check them, or the fields at fault (the
+    codes were looked up with the platform: `delivery_lookup`)."""
     problems: dict[str, str] = {}
     for name in ("caller_name", "description"):
         problem = text_problem(getattr(event, name), max_length=2000)
@@ -135,16 +137,9 @@ def _ticket_input(event: TicketEvent) -> TicketInput | dict[str, str]:
         normalize_phone(event.caller_phone)
     except PhoneError as exc:
         problems["caller_phone"] = str(exc.message)
-    # Both codes in one query: the service's row, with whether the community exists.
-    community = Area.objects.filter(code=event.community, level=Area.Level.COMMUNITY)
-    found = (
-        Service.objects.filter(code=event.service, active=True)
-        .values_list(Exists(community))
-        .first()
-    )
-    if found is None:
+    if not found.service_known:
         problems["service"] = _("No service of the catalogue has this code.")
-    if not (found[0] if found is not None else community.exists()):
+    if not found.community_known:
         problems["community"] = _("No community has this code.")
     if problems:
         return problems
@@ -159,6 +154,21 @@ def _ticket_input(event: TicketEvent) -> TicketInput | dict[str, str]:
         interpreter=event.interpreter,
         text_consent=event.text_consent,
     )
+
+
+def _claimed(body: bytes) -> tuple[str, str, str]:
+    """The ticket id, service and community a body names, unchecked ("" where it names none):
+    what `delivery_lookup` looks up beside the platform. Nothing is trusted before the
+    signature holds and the body is validated."""
+    try:
+        parsed = json.loads(body)
+    except (ValueError, RecursionError):
+        return "", "", ""
+    if not isinstance(parsed, dict):
+        return "", "", ""
+    words = [parsed.get(key) for key in ("ticket_id", "service", "community")]
+    ticket_id, service, community = (word if isinstance(word, str) else "" for word in words)
+    return ticket_id, service, community
 
 
 def _as_errors(problems: dict[str, Any]) -> list[dict[str, str]]:
@@ -190,10 +200,12 @@ def _as_errors(problems: dict[str, Any]) -> list[dict[str, str]]:
         ],
     },
 )  # fmt: skip
+@transaction.non_atomic_requests  # ticket_take is atomic; a repeat delivery only reads
 def platform_event(request: HttpRequest, code: str) -> Any:
-    platform = Platform.objects.filter(code=code, active=True).first()
-    if platform is None:
+    found = delivery_lookup(code, *_claimed(request.body))
+    if found is None:
         return _refused(404, _("No phone platform has this code."))
+    platform = found.platform
     try:
         check(secret_of(platform.secret_enc), request.headers, request.body)
     except SignatureRefused as exc:
@@ -209,10 +221,10 @@ def platform_event(request: HttpRequest, code: str) -> Any:
     if isinstance(event, CallEvent):
         return _call(platform, event)
     # A ticket taken before answers as it did, whatever the catalogue says now.
-    ticket = ticket_receipt(platform, event.ticket_id)
+    ticket = found.ticket
     duplicate = ticket is not None
     if ticket is None:
-        data = _ticket_input(event)
+        data = _ticket_input(event, found)
         if isinstance(data, dict):
             return _refused(400, _("The ticket has errors."), _as_errors(data))
         taken = ticket_take(platform=platform, ticket_id=event.ticket_id, data=data)

@@ -3,6 +3,11 @@
 from datetime import timedelta
 
 from tongcheng.hotline.actions.outbox import outbox_send
+from tongcheng.hotline.actions.platform import tickets_open
 from tongcheng.lib.contributions import RecurringJob
 
-JOBS = [RecurringJob("hotline.outbox", timedelta(minutes=1), outbox_send)]
+JOBS = [
+    # The platform's tickets wait for this (actions/platform.py): a case within seconds.
+    RecurringJob("hotline.tickets", timedelta(seconds=2), tickets_open),
+    RecurringJob("hotline.outbox", timedelta(minutes=1), outbox_send),
+]

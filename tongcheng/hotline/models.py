@@ -3,8 +3,8 @@ changes back to it, and the knowledge base the operators answer from.
 
 A `Platform` is the public phone platform (五.3) with its HMAC secret (encrypted) and callback
 URL. A `Ticket` is one platform ticket taken in: unique per platform and ticket id, so a ticket
-delivered twice opens one case. The webhook only stores it (its fields encrypted) and queues
-the task that opens its case; once the case is open the stored fields are erased. A `Call` is
+delivered twice opens one case. The webhook only stores it (its fields encrypted); the
+worker's job `hotline.tickets` opens its case, and then erases the stored fields. A `Call` is
 a call event (ringing, answered, ended) the console pops up, with the number kept as the
 ledger keeps phones. `OutboxMessage` is a status change of
 a platform's case on its way back, retried with backoff. `Article` is a knowledge-base entry.
@@ -62,6 +62,13 @@ class Ticket(models.Model):
         verbose_name_plural = _("platform tickets")
         constraints = [
             models.UniqueConstraint(fields=["platform", "ticket_id"], name="ticket_once"),
+        ]
+        # The worker's queue (actions/platform.py, `tickets_open`): the few tickets waiting
+        # among all those ever taken.
+        indexes = [
+            models.Index(
+                fields=["id"], condition=models.Q(state="received"), name="ticket_waiting"
+            ),
         ]
 
     def __str__(self) -> str:

@@ -1,26 +1,31 @@
 """What the phone platform sends: tickets (each opens one case) and call events (the console's
 screen pop). Called by the webhook (api.py) once the signature holds.
 
-A ticket is taken in two steps. The webhook stores it (`ticket_take`: its fields encrypted) and
-queues `open_ticket_task` in the same transaction, then answers at once; the task worker opens
-its case (`ticket_open`) a moment later. So a burst of the platform's never waits on a case's
-deadlines, counts and texts, and a ticket taken is never lost: it and its task commit together.
+A ticket is taken in two steps. The webhook stores it (`ticket_take`: its fields encrypted,
+state "received", audited) and answers at once; the task worker's recurring job
+`hotline.tickets` (jobs.py, every two seconds) opens the case of every ticket waiting
+(`tickets_open` → `ticket_open`). The waiting tickets are the queue: nothing else is written per
+ticket, so a burst of the platform's costs one insert and one audit event per ticket and never
+waits on a case's deadlines, counts and texts, and a ticket taken is never lost (it commits
+with its audit event, and waits until a round opens it).
 
 A ticket delivered twice, even twice at once, is taken once: the ticket row is unique per
 platform and ticket id, and the insert does nothing on that conflict (PostgreSQL makes a
 concurrent second delivery wait for the first's commit), so the second answers with the
-first's ticket. A task run twice opens one case:
-it locks the ticket and does nothing once the ticket is no longer waiting.
+first's ticket. A ticket opened twice (two rounds at once, or a round run again) opens one
+case: `ticket_open` locks the ticket and does nothing once it is no longer waiting.
 """
 
 from __future__ import annotations
 
+import logging
+import time
+from collections import Counter
 from dataclasses import asdict, dataclass
 from datetime import datetime, timedelta
 
 from django.core.exceptions import ValidationError
 from django.db import connection, transaction
-from django.tasks import task
 from django.utils import timezone
 from django.utils.translation import gettext as _
 
@@ -38,6 +43,8 @@ from tongcheng.hotline.identifiers import (
 from tongcheng.hotline.models import Call, Platform, Ticket
 from tongcheng.hotline.selectors import TicketReceipt, ticket_receipt
 from tongcheng.org.models import Area, User
+
+logger = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -62,16 +69,17 @@ class Taken:
     duplicate: bool
 
 
+@transaction.atomic
 def ticket_take(*, platform: Platform, ticket_id: str, data: TicketInput) -> Taken:
-    """Store the ticket and queue the opening of its case, once per ticket id (the caller
-    looked for the ticket first: `ticket_receipt`)."""
+    """Store the ticket for the worker to open its case, once per ticket id (the caller looked
+    for the ticket first: `delivery_lookup`), in one transaction of its own (the webhook runs
+    outside the request's)."""
     pk = _insert_once(platform, ticket_id, ticket_fields_enc(asdict(data)))
     if pk is None:
         # Another delivery of the ticket was taken meanwhile (PostgreSQL waited for its commit).
         ticket = ticket_receipt(platform, ticket_id)
         assert ticket is not None
         return Taken(ticket, duplicate=True)
-    open_ticket_task.enqueue(ticket_pk=pk)
     audit_record(
         actor=Actor.system(f"platform:{platform.code}"),
         action="hotline.ticket_received",
@@ -102,10 +110,37 @@ def _insert_once(platform: Platform, ticket_id: str, fields_enc: str) -> int | N
     return int(row[0]) if row is not None else None
 
 
-@task()
-def open_ticket_task(ticket_pk: int) -> None:
-    """The background half of a ticket (run by `manage.py db_worker`)."""
-    ticket_open(ticket_pk=ticket_pk)
+# A round of `hotline.tickets` stops after this long (the next round goes on): the job's state
+# row, and the log, then hear of it while a large backlog drains.
+ROUND_SECONDS = 50.0
+BATCH = 200
+
+
+def tickets_open(*, seconds: float = ROUND_SECONDS) -> str:
+    """Open the case of every ticket waiting, oldest first (the recurring job `hotline.tickets`);
+    a summary of counts. A ticket that fails with an unexpected error is left waiting for the
+    next round (logged by its id), and the ones behind it go on."""
+    stop_at = time.monotonic() + seconds
+    counts: Counter[str] = Counter()
+    after = 0
+    while time.monotonic() < stop_at:
+        waiting = list(
+            Ticket.objects.filter(state=Ticket.State.RECEIVED, pk__gt=after)
+            .order_by("pk")
+            .values_list("pk", flat=True)[:BATCH]
+        )
+        if not waiting:
+            break
+        for pk in waiting:
+            after = pk
+            try:
+                counts[ticket_open(ticket_pk=pk).state] += 1
+            except Exception:  # one bad ticket must not hold up the ones behind it
+                logger.exception("ticket %s could not be opened; the next round tries again", pk)
+                counts["failed"] += 1
+            if time.monotonic() >= stop_at:
+                break
+    return ", ".join(f"{counts[key]} {key}" for key in ("opened", "refused", "failed"))
 
 
 @transaction.atomic

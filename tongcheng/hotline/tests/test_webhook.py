@@ -1,6 +1,6 @@
-"""The platform's webhook: signature, replay window, schema, idempotency, the task worker that
-opens the tickets' cases, and the outbox back to the platform (a real local HTTP server plays
-the platform)."""
+"""The platform's webhook: signature, replay window, schema, idempotency, the task worker's job
+that opens the tickets' cases, and the outbox back to the platform (a real local HTTP server
+plays the platform)."""
 
 from __future__ import annotations
 
@@ -10,7 +10,10 @@ from datetime import timedelta
 from typing import Any
 
 import pytest
+from django.db import connection
 from django.test import Client
+from django.test.utils import CaptureQueriesContext
+from django.urls import resolve
 from django.utils import timezone
 
 from tongcheng.audit.models import AuditEvent
@@ -19,15 +22,31 @@ from tongcheng.cases.actions.workflow import case_dispatch, case_sign
 from tongcheng.cases.models import Case, Service
 from tongcheng.cases.tests.factories import liaison, service
 from tongcheng.hotline.actions.outbox import outbox_send
-from tongcheng.hotline.actions.platform import platform_register, refusal_record, ticket_open
+from tongcheng.hotline.actions.platform import (
+    platform_register,
+    refusal_record,
+    ticket_open,
+    tickets_open,
+)
 from tongcheng.hotline.models import Call, OutboxMessage, Ticket
 from tongcheng.hotline.signing import signed_headers
-from tongcheng.org.models import Department
+from tongcheng.org.models import Department, RecurringJobState
+from tongcheng.org.recurring import recurring_task
 from tongcheng.registry.tests.test_import_views import run_worker
 
 pytestmark = pytest.mark.django_db
 SECRET = "s3cret-of-the-platform-0123456789"
 URL = "/api/v1/hotline/platforms/12345/events"
+
+
+def open_by_worker() -> None:
+    """A round of the recurring job `hotline.tickets` on the real task worker, queued as
+    `schedule_jobs` queues it (the other jobs stay out of the way)."""
+    queued = recurring_task.enqueue(name="hotline.tickets")
+    RecurringJobState.objects.update_or_create(
+        name="hotline.tickets", defaults={"queued_id": str(queued.id)}
+    )
+    run_worker()
 
 
 def ticket(**changes: Any) -> dict[str, Any]:
@@ -71,7 +90,7 @@ def test_it_opens_one_case_per_ticket_however_often_it_comes(platform: Any) -> N
     held = Ticket.objects.get()
     assert held.case is None and held.fields_enc
     assert "阿依古丽" not in held.fields_enc and "13912345678" not in held.fields_enc
-    run_worker()
+    open_by_worker()
     late = post(ticket())  # after it: the case
     assert late.status_code == 200 and late.json()["duplicate"] is True
     assert late.json()["receipt"] == receipt and late.json()["state"] == "received"
@@ -88,18 +107,36 @@ def test_it_opens_one_case_per_ticket_however_often_it_comes(platform: Any) -> N
     ]  # fmt: skip
 
 
+def test_a_delivery_costs_one_query_and_a_new_ticket_one_transaction_more(platform: Any) -> None:
+    """The webhook's hot path: no request transaction, one lookup (the platform, the ticket and
+    the codes together), then the ticket and its audit event."""
+    match = resolve(URL)
+    assert match.func._non_atomic_requests == {"default"}  # type: ignore[attr-defined]
+    assert not hasattr(resolve("/api/v1/cases").func, "_non_atomic_requests")
+    with CaptureQueriesContext(connection) as new:
+        assert post(ticket()).status_code == 202
+    with CaptureQueriesContext(connection) as repeat:
+        assert post(ticket()).status_code == 202
+
+    def statements(captured: CaptureQueriesContext) -> list[str]:
+        return [q["sql"].split()[0] for q in captured if "SAVEPOINT" not in q["sql"]]
+
+    assert statements(new) == ["SELECT", "INSERT", "INSERT"]  # lookup, ticket, audit event
+    assert statements(repeat) == ["SELECT"]
+
+
 def test_a_ticket_opened_twice_has_one_case(platform: Any) -> None:
     post(ticket())
     held = Ticket.objects.get()
     ticket_open(ticket_pk=held.pk)
-    ticket_open(ticket_pk=held.pk)  # the task run again (a worker stopped before its commit)
+    ticket_open(ticket_pk=held.pk)  # a round run again (a worker stopped before its commit)
     assert Case.objects.count() == 1
 
 
 def test_a_ticket_whose_service_was_withdrawn_meanwhile_is_refused(platform: Any) -> None:
     post(ticket())
     Service.objects.filter(code="job-seeking").update(active=False)
-    run_worker()
+    assert tickets_open() == "0 opened, 1 refused, 0 failed"
     held = Ticket.objects.get()
     assert held.state == "refused" and held.problem == "service" and held.fields_enc == ""
     assert not Case.objects.exists()
@@ -178,6 +215,18 @@ def test_it_answers_404_for_an_unknown_platform(platform: Any) -> None:
     assert answer.status_code == 404
 
 
+def test_a_ticket_that_cannot_be_opened_holds_up_none_behind_it(platform: Any) -> None:
+    post(ticket(ticket_id="T-1"))
+    post(ticket(ticket_id="T-2"))
+    first = Ticket.objects.get(ticket_id="T-1")
+    Ticket.objects.filter(pk=first.pk).update(fields_enc="not what the codec wrote")
+    assert tickets_open() == "1 opened, 0 refused, 1 failed"
+    assert Ticket.objects.get(ticket_id="T-2").case is not None
+    first.refresh_from_db()
+    assert first.state == "received"  # the next round tries it again
+    assert tickets_open() == "0 opened, 0 refused, 1 failed"
+
+
 def test_it_records_call_events_in_order_whatever_order_they_come(platform: Any) -> None:
     call = {"type": "call", "call_id": "C1", "phone": "13912345678"}
     assert post(call | {"event": "ringing"}).status_code == 200
@@ -190,7 +239,7 @@ def test_it_tells_the_platform_of_each_step_in_order_with_retries(
     platform: Any, http_peer: Any, cast: Any
 ) -> None:
     post(ticket())
-    run_worker()
+    assert tickets_open() == "1 opened, 0 refused, 0 failed"
     case = Case.objects.get()
     lead = Department.objects.get(code="140403-hrss")
     case = case_dispatch(
@@ -221,5 +270,5 @@ def test_it_queues_nothing_for_a_platform_without_a_callback(cast: Any) -> None:
     service()
     platform_register(actor=Actor.system("test"), code="12345", name="12345", secret=SECRET)
     assert post(ticket()).status_code == 202
-    run_worker()
+    assert tickets_open() == "1 opened, 0 refused, 0 failed"
     assert Case.objects.exists() and not OutboxMessage.objects.exists()
