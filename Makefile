@@ -46,8 +46,8 @@ demo: db
 	$(MANAGE) seed_engagement
 
 # seed_demo is idempotent; --print seeds too, then shows the accounts. The task worker (db_worker:
-# large ledger imports, and the recurring jobs schedule_jobs queues: the case sweep, emails, texts,
-# the digest) runs beside the server and is stopped when the server stops. It runs without
+# large ledger imports, and the recurring jobs schedule_jobs queues: the platform's tickets, the
+# case sweep, emails, texts, the digest) runs beside the server and is stopped when the server stops. It runs without
 # --reload: a reloading worker is two processes, and the stop would miss the second.
 run: demo
 	$(MANAGE) seed_demo --print

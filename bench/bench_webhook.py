@@ -4,14 +4,18 @@ second sustained, p99 ≤ 100 ms, with every ticket delivered twice and out of o
 (every ticket ends with its case) and 0 doubled (no ticket opens two cases).
 
 `run()` makes a PostgreSQL database of its own at 127.0.0.1:5432 (user postgres; dropped at the
-end), migrates it, loads the reference data and registers a platform, then starts gunicorn and
-`manage.py db_worker` on it with production settings (DEBUG off, keys of its own, X-Forwarded-
-Proto set as the reverse proxy sets it). BENCH_TICKETS tickets (default 6,000) are signed
-beforehand; the 2 × BENCH_TICKETS deliveries are shuffled (a ticket's second delivery may come
-first, at once, or much later) and sent by BENCH_CLIENTS client processes (default 2) over
+end), migrates it, loads the reference data, registers a platform and queues the recurring jobs
+(`schedule_jobs`, as a deploy does), then starts gunicorn and `manage.py db_worker` on it with
+production settings (DEBUG off, keys of its own, X-Forwarded-Proto set as the reverse proxy
+sets it); the worker's job `hotline.tickets` opens the tickets' cases. BENCH_TICKETS tickets
+(default 6,000) are signed beforehand and each written out as the bytes of its HTTP request;
+the 2 × BENCH_TICKETS deliveries are shuffled (a ticket's second delivery may come first, at
+once, or much later) and sent by BENCH_CLIENTS client processes (default 2) over
 BENCH_CONNECTIONS keep-alive connections each (default 8), each connection sending its next
 delivery when the last is answered. The clients share the machine's cores with the server, the
-worker and PostgreSQL: the figures are a floor.
+worker and PostgreSQL: the figures are a floor. The worker starts after the last answer (the
+intake alone, then how long the worker takes to open every case); BENCH_WORKER_DURING=1 runs it
+during the burst as well, niced as docs/deploy.md runs it.
 
 It prints the tickets per second over the whole run and the slowest second, the latency
 percentiles of the answers, the answers by status, and how long after the last delivery the
@@ -27,7 +31,6 @@ from __future__ import annotations
 import base64
 import hashlib
 import hmac
-import http.client
 import importlib.util
 import json
 import multiprocessing
@@ -48,8 +51,11 @@ PG_URL = "postgresql://postgres@127.0.0.1:5432/{name}"
 TICKETS = int(os.environ.get("BENCH_TICKETS", "6000"))
 CLIENTS = int(os.environ.get("BENCH_CLIENTS", "2"))
 CONNECTIONS = int(os.environ.get("BENCH_CONNECTIONS", "8"))
-# 0: start the task worker only once every delivery is answered (the intake alone).
-WORKER_DURING = os.environ.get("BENCH_WORKER_DURING", "1") != "0"
+# Deliveries a connection carries before the client opens a new one.
+PER_CONNECTION = int(os.environ.get("BENCH_PER_CONNECTION", "100"))
+# 1: run the task worker during the burst too, opening cases on the same cores (by default it
+# starts once every delivery is answered: the intake alone, then the drain).
+WORKER_DURING = os.environ.get("BENCH_WORKER_DURING", "0") == "1"
 RATE_TARGET = 300.0
 P99_TARGET_MS = 100.0
 PLATFORM = "bench"
@@ -133,31 +139,76 @@ def _deliveries(communities: list[str]) -> list[Delivery]:
     return signed
 
 
-def _client(port: int, share: list[Delivery], start_at: float) -> list[tuple[float, float, int]]:
+def _request(port: int, body: bytes, headers: dict[str, str]) -> bytes:
+    """One delivery as the bytes of its HTTP/1.1 request, built before the run: the clients
+    then only write and read (http.client's own work per request would cost the machine about
+    as much CPU as the server's, and the clients share its cores)."""
+    lines = [
+        f"POST /api/v1/hotline/platforms/{PLATFORM}/events HTTP/1.1",
+        f"Host: 127.0.0.1:{port}",
+        f"Content-Length: {len(body)}",
+        *(f"{name}: {value}" for name, value in headers.items()),
+    ]
+    return ("\r\n".join(lines) + "\r\n\r\n").encode() + body
+
+
+def _answer(sock: socket.socket, pending: bytes) -> tuple[int, bool, bytes]:
+    """Read one answer: (status, whether the server closes the connection, bytes read past
+    it)."""
+    data = pending
+    while b"\r\n\r\n" not in data:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("closed")
+        data += chunk
+    head, rest = data.split(b"\r\n\r\n", 1)
+    lines = head.decode("latin-1").split("\r\n")
+    status = int(lines[0].split()[1])
+    fields = dict(line.split(":", 1) for line in lines[1:] if ":" in line)
+    fields = {name.strip().lower(): value.strip() for name, value in fields.items()}
+    length = int(fields.get("content-length", "0"))
+    while len(rest) < length:
+        chunk = sock.recv(65536)
+        if not chunk:
+            raise ConnectionError("closed")
+        rest += chunk
+    return status, fields.get("connection", "").lower() == "close", rest[length:]
+
+
+def _client(port: int, share: list[bytes], start_at: float) -> list[tuple[float, float, int]]:
     """One client process: CONNECTIONS threads, each with a keep-alive connection, sending its
     part of `share` one after another. Returns (sent at, seconds, status) per delivery."""
     import threading
 
     results: list[tuple[float, float, int]] = []
     lock = threading.Lock()
-    path = f"/api/v1/hotline/platforms/{PLATFORM}/events"
 
-    def connection_loop(part: list[Delivery]) -> None:
-        conn = http.client.HTTPConnection("127.0.0.1", port, timeout=30)
+    def connection_loop(part: list[bytes]) -> None:
+        sock: socket.socket | None = None
+        pending = b""
         mine = []
-        for body, headers in part:
+        for number, request in enumerate(part):
             sent = time.perf_counter()
             try:
-                conn.request("POST", path, body=body, headers=headers)
-                answer = conn.getresponse()
-                answer.read()
-                status = answer.status
-                if answer.getheader("Connection", "").lower() == "close":
-                    conn.close()
-            except (OSError, http.client.HTTPException):
+                if sock is not None and number % PER_CONNECTION == 0:
+                    sock.close()  # a new connection now and then, as a platform's pool does
+                    sock = None
+                if sock is None:
+                    sock = socket.create_connection(("127.0.0.1", port), timeout=30)
+                    pending = b""
+                sock.sendall(request)
+                status, closing, pending = _answer(sock, pending)
+                if closing:
+                    sock.close()
+                    sock = None
+            except OSError:
                 status = 0
-                conn.close()
+                if sock is not None:
+                    sock.close()
+                sock = None
             mine.append((sent, time.perf_counter() - sent, status))
+        if sock is not None:
+            sock.close()
         with lock:
             results.extend(mine)
 
@@ -177,7 +228,9 @@ def _client(port: int, share: list[Delivery], start_at: float) -> list[tuple[flo
 
 def _start_worker(env: dict[str, str]) -> subprocess.Popen[bytes]:
     return subprocess.Popen(
-        [sys.executable, "manage.py", "db_worker", "--no-reload"], cwd=ROOT, env=env,
+        # Niced as docs/deploy.md's unit runs it: the web processes come first.
+        ["nice", "-n", "10", sys.executable, "manage.py", "db_worker", "--no-reload"],
+        cwd=ROOT, env=env,
         stdout=subprocess.DEVNULL, start_new_session=True,
     )  # fmt: skip
 
@@ -258,6 +311,7 @@ def measure() -> list[Row]:
         _manage(env, "migrate", "--verbosity", "0")
         _manage(env, "load_reference", "--verbosity", "0")
         _manage(env, "register_platform", PLATFORM, "--name", "bench platform")
+        _manage(env, "schedule_jobs")  # as at a deploy: the worker's rounds of hotline.tickets
         deliveries = _deliveries(_communities(database))
         print(f"  setup: database, platform and {len(deliveries):,} signed deliveries in "
               f"{time.perf_counter() - started:.1f} s", flush=True)  # fmt: skip
@@ -271,7 +325,8 @@ def measure() -> list[Row]:
         time.sleep(2)  # both gunicorn workers up
         cpu_before = _cpu_seconds(database, server.pid)
         start_at = time.time() + 1.0
-        shares = [deliveries[k::CLIENTS] for k in range(CLIENTS)]
+        requests = [_request(port, body, headers) for body, headers in deliveries]
+        shares = [requests[k::CLIENTS] for k in range(CLIENTS)]
         with multiprocessing.get_context("spawn").Pool(CLIENTS) as pool:
             parts = pool.starmap(_client, [(port, share, start_at) for share in shares])
         results = [item for part in parts for item in part]

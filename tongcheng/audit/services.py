@@ -3,15 +3,17 @@
 from __future__ import annotations
 
 import contextlib
-from collections.abc import Iterator
+import json
+from collections.abc import Iterator, Sequence
 from contextvars import ContextVar
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any, Protocol
 
 from django.conf import settings
-from django.db import DatabaseError, connection, transaction
+from django.db import DatabaseError, IntegrityError, connection, transaction
 from django.http import HttpRequest
+from django.utils import timezone
 
 from tongcheng.audit.models import AuditEvent
 from tongcheng.lib.logs import request_id_var
@@ -139,6 +141,59 @@ def audit_record(
         )
     except DatabaseError as exc:
         raise AuditWriteError(action) from exc
+
+
+def audited_insert(
+    insert_sql: str,
+    params: Sequence[Any],
+    *,
+    actor: Actor,
+    action: str,
+    object_type: str,
+    detail: dict[str, Any],
+) -> int | None:
+    """Run `insert_sql`, one `INSERT … RETURNING id` (an `ON CONFLICT DO NOTHING` may return no
+    row), and write the audit event of the row it inserted; the row's id, or None when it
+    inserted nothing (and then no event is written). For a hot path (the phone platform's
+    webhook); `audit_record` is the rule everywhere else.
+
+    On PostgreSQL both go in one statement (the insert as a data-modifying CTE that the
+    event's insert reads): one round trip, and atomic without a transaction of its own. On
+    SQLite, the insert and `audit_record` in one transaction. Either way the event is written
+    with the row or neither is (AuditWriteError when the event cannot be)."""
+    if connection.vendor != "postgresql":
+        with transaction.atomic():
+            with connection.cursor() as cursor:
+                cursor.execute(insert_sql, params)
+                row = cursor.fetchone()
+            if row is None:
+                return None
+            audit_record(
+                actor=actor, action=action, object_type=object_type, object_id=row[0],
+                detail=detail,
+            )  # fmt: skip
+            return int(row[0])
+    table = connection.ops.quote_name(AuditEvent._meta.db_table)
+    sql = (
+        f"WITH inserted AS ({insert_sql}) INSERT INTO {table}"  # noqa: S608
+        " (at, user_id, username, role, action, object_type, object_id, area_code, outcome,"
+        "  reason, detail, request_id, ip_address)"
+        " SELECT %s, %s, %s, %s, %s, %s, CAST(inserted.id AS varchar), '', %s, '', %s::jsonb,"
+        "  %s, %s::inet FROM inserted RETURNING object_id"
+    )
+    event = [
+        *(timezone.now(), actor.user_id, actor.username, actor.role, action, object_type),
+        *(AuditEvent.Outcome.ALLOWED, json.dumps(detail), actor.request_id, actor.ip_address),
+    ]
+    try:
+        with connection.cursor() as cursor:
+            cursor.execute(sql, [*params, *event])
+            row = cursor.fetchone()
+    except DatabaseError as exc:
+        if isinstance(exc, IntegrityError):
+            raise  # the insert's own constraint, not the trail
+        raise AuditWriteError(action) from exc
+    return int(row[0]) if row is not None else None
 
 
 @transaction.atomic

@@ -30,7 +30,7 @@ from django.utils import timezone
 from django.utils.translation import gettext as _
 
 from tongcheng.audit.models import AuditEvent
-from tongcheng.audit.services import Actor, audit_record
+from tongcheng.audit.services import Actor, audit_record, audited_insert
 from tongcheng.cases.actions.intake import CaseInput, case_open
 from tongcheng.cases.models import Channel, Language, Nature, Service, Urgency
 from tongcheng.hotline.actions.outbox import outbox_queue
@@ -69,45 +69,34 @@ class Taken:
     duplicate: bool
 
 
-@transaction.atomic
 def ticket_take(*, platform: Platform, ticket_id: str, data: TicketInput) -> Taken:
-    """Store the ticket for the worker to open its case, once per ticket id (the caller looked
-    for the ticket first: `delivery_lookup`), in one transaction of its own (the webhook runs
-    outside the request's)."""
-    pk = _insert_once(platform, ticket_id, ticket_fields_enc(asdict(data)))
-    if pk is None:
-        # Another delivery of the ticket was taken meanwhile (PostgreSQL waited for its commit).
-        ticket = ticket_receipt(platform, ticket_id)
-        assert ticket is not None
-        return Taken(ticket, duplicate=True)
-    audit_record(
-        actor=Actor.system(f"platform:{platform.code}"),
-        action="hotline.ticket_received",
-        object_type="ticket",
-        object_id=pk,
-        detail={"platform": platform.code, "service": data.service},
-    )
-    return Taken(TicketReceipt(pk, Ticket.State.RECEIVED), duplicate=False)
-
-
-def _insert_once(platform: Platform, ticket_id: str, fields_enc: str) -> int | None:
-    """The new ticket's id, or None when the platform's ticket id is taken already.
-
-    `INSERT … ON CONFLICT DO NOTHING RETURNING` (PostgreSQL and SQLite alike) rather than the
-    ORM's create: a repeat delivery is no error, so it needs no savepoint, and the webhook's
-    hot path saves two round trips and the model's save."""
+    """Store the ticket, with its audit event, for the worker to open its case, once per ticket
+    id (the caller looked for the ticket first: `delivery_lookup`). One statement on
+    PostgreSQL (`audited_insert`): the webhook runs outside the request's transaction."""
     table = connection.ops.quote_name(Ticket._meta.db_table)
+    # Raw SQL rather than the ORM's create: a repeat delivery is no error (ON CONFLICT DO
+    # NOTHING, on PostgreSQL and SQLite alike), so it needs no savepoint, and the hot path
+    # saves the model's save.
     sql = (
         f"INSERT INTO {table} (platform_id, ticket_id, state, fields_enc, problem, received_at)"  # noqa: S608
         " VALUES (%s, %s, %s, %s, '', %s)"
         " ON CONFLICT (platform_id, ticket_id) DO NOTHING RETURNING id"
     )
-    with connection.cursor() as cursor:
-        cursor.execute(
-            sql, [platform.pk, ticket_id, Ticket.State.RECEIVED, fields_enc, timezone.now()]
-        )
-        row = cursor.fetchone()
-    return int(row[0]) if row is not None else None
+    fields_enc = ticket_fields_enc(asdict(data))
+    pk = audited_insert(
+        sql,
+        [platform.pk, ticket_id, Ticket.State.RECEIVED, fields_enc, timezone.now()],
+        actor=Actor.system(f"platform:{platform.code}"),
+        action="hotline.ticket_received",
+        object_type="ticket",
+        detail={"platform": platform.code, "service": data.service},
+    )
+    if pk is None:
+        # Another delivery of the ticket was taken meanwhile (PostgreSQL waited for its commit).
+        ticket = ticket_receipt(platform, ticket_id)
+        assert ticket is not None
+        return Taken(ticket, duplicate=True)
+    return Taken(TicketReceipt(pk, Ticket.State.RECEIVED), duplicate=False)
 
 
 # A round of `hotline.tickets` stops after this long (the next round goes on): the job's state

@@ -18,6 +18,7 @@ from django.utils import timezone
 
 from tongcheng.audit.models import AuditEvent
 from tongcheng.audit.services import Actor
+from tongcheng.audit.tests.test_audit_write_failure import audit_unwritable  # noqa: F401
 from tongcheng.cases.actions.workflow import case_dispatch, case_sign
 from tongcheng.cases.models import Case, Service
 from tongcheng.cases.tests.factories import liaison, service
@@ -107,7 +108,7 @@ def test_it_opens_one_case_per_ticket_however_often_it_comes(platform: Any) -> N
     ]  # fmt: skip
 
 
-def test_a_delivery_costs_one_query_and_a_new_ticket_one_transaction_more(platform: Any) -> None:
+def test_a_delivery_costs_one_query_and_a_new_ticket_one_write_more(platform: Any) -> None:
     """The webhook's hot path: no request transaction, one lookup (the platform, the ticket and
     the codes together), then the ticket and its audit event."""
     match = resolve(URL)
@@ -121,7 +122,10 @@ def test_a_delivery_costs_one_query_and_a_new_ticket_one_transaction_more(platfo
     def statements(captured: CaptureQueriesContext) -> list[str]:
         return [q["sql"].split()[0] for q in captured if "SAVEPOINT" not in q["sql"]]
 
-    assert statements(new) == ["SELECT", "INSERT", "INSERT"]  # lookup, ticket, audit event
+    if connection.vendor == "postgresql":  # the ticket and its audit event in one statement
+        assert statements(new) == ["SELECT", "WITH"]
+    else:
+        assert statements(new) == ["SELECT", "INSERT", "INSERT"]  # lookup, ticket, audit event
     assert statements(repeat) == ["SELECT"]
 
 
@@ -272,3 +276,17 @@ def test_it_queues_nothing_for_a_platform_without_a_callback(cast: Any) -> None:
     assert post(ticket()).status_code == 202
     assert tickets_open() == "1 opened, 0 refused, 0 failed"
     assert Case.objects.exists() and not OutboxMessage.objects.exists()
+
+
+def test_a_ticket_whose_audit_event_cannot_be_written_is_not_taken(
+    committed_cast: Any, request: pytest.FixtureRequest
+) -> None:
+    """The ticket and its event are one write (one statement on PostgreSQL, outside any
+    transaction as in production): the trail refusing the event leaves no ticket, and the
+    platform is answered 503 to send it again."""
+    service()
+    platform_register(actor=Actor.system("test"), code="12345", name="12345", secret=SECRET)
+    request.getfixturevalue("audit_unwritable")
+    answer = post(ticket())
+    assert answer.status_code == 503
+    assert not Ticket.objects.exists()
