@@ -8,6 +8,7 @@ changed since (CaseChanged).
 
 from __future__ import annotations
 
+import secrets
 from typing import Any
 
 from django import forms
@@ -15,6 +16,7 @@ from django.utils.translation import gettext_lazy as _
 
 from tongcheng.cases.models import (
     LIMIT_PATTERN,
+    SUBMISSION_KEY,
     Case,
     Language,
     Nature,
@@ -60,6 +62,16 @@ class CaseOpenForm(BootstrapMixin, forms.Form):
         required=False,
     )
     description = RuledText(label=_("What the person needs"))
+    # A key of this form's own: sent twice (a double click, the page sent again), it opens one
+    # case (actions/intake.py, `case_open_once`).
+    submission = forms.RegexField(
+        regex=SUBMISSION_KEY, widget=forms.HiddenInput, required=False, max_length=64
+    )
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        if not self.is_bound:
+            self.fields["submission"].initial = secrets.token_urlsafe(16)
 
 
 class MoveForm(BootstrapMixin, forms.Form):

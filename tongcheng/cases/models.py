@@ -522,3 +522,27 @@ class Extension(models.Model):
 
     def __str__(self) -> str:
         return f"{self.case_id} → {self.new_due}"
+
+
+# What a submission key may be (a form's own key, the API's Idempotency-Key header).
+SUBMISSION_KEY = re.compile(r"[A-Za-z0-9_-]{8,64}")
+
+
+class CaseSubmission(models.Model):
+    """An opening asked for with a key of the asker's own (a form's hidden key, the API's
+    Idempotency-Key): the same key from the same account within a day answers with the same
+    case instead of opening another — a double click, a form sent again, a client that sent
+    again after a lost answer (actions/intake.py, `case_open_once`)."""
+
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, models.CASCADE, related_name="+")
+    key = models.CharField(max_length=64)
+    case = models.ForeignKey(Case, models.CASCADE, null=True, related_name="+")
+    created_at = models.DateTimeField(default=timezone.now)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["user", "key"], name="case_submission_once"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.user_id}:{self.key}"

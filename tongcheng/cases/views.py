@@ -25,7 +25,7 @@ from tongcheng.cases.access import get_case_for_user, may_act_on
 from tongcheng.cases.actions.bulk import cases_sign_many
 from tongcheng.cases.actions.bymove import case_move_carry
 from tongcheng.cases.actions.contact import case_reveal as case_reveal_action
-from tongcheng.cases.actions.intake import CaseInput, case_open
+from tongcheng.cases.actions.intake import CaseInput, case_open_once
 from tongcheng.cases.attachments.reads import attachment_panel
 from tongcheng.cases.errors import CaseChanged, CaseRefused
 from tongcheng.cases.forms import CaseOpenForm, RevealForm
@@ -154,13 +154,14 @@ def case_create(request: HttpRequest, pk: int) -> HttpResponse:
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            case = case_open(
+            opened = case_open_once(
                 actor=user,
                 data=CaseInput(
                     service=data["service"], nature=data["nature"], urgency=data["urgency"],
                     interpreter=data["interpreter"], description=data["description"],
                     channel=Channel.PROACTIVE if proactive else Channel.COMMUNITY, person=person,
                 ),
+                key=data["submission"],
             )  # fmt: skip
         except ValidationError as problem:
             messages.error(request, "；".join(problem.messages))
@@ -169,8 +170,8 @@ def case_create(request: HttpRequest, pk: int) -> HttpResponse:
             messages.error(request, refused.message)
             status = 400
         else:
-            messages.success(request, _("The case is opened: %(number)s.") % {"number": case})
-            return redirect("cases:case_detail", pk=case.pk)
+            messages.success(request, opened.message())
+            return redirect("cases:case_detail", pk=opened.case.pk)
     elif request.method == "POST":
         status = 400
     else:

@@ -23,7 +23,7 @@ from django.views.decorators.http import require_POST
 from tongcheng.audit.services import audit_record
 from tongcheng.cases.access import get_extension_for_user
 from tongcheng.cases.actions.extensions import extension_caller_told
-from tongcheng.cases.actions.intake import CaseInput, case_open
+from tongcheng.cases.actions.intake import CaseInput, Opened, case_open_once, case_submitted
 from tongcheng.cases.actions.workflow import case_close_direct
 from tongcheng.cases.errors import CaseRefused
 from tongcheng.cases.models import Case, Channel
@@ -137,6 +137,10 @@ def intake(request: HttpRequest) -> HttpResponse:
         messages.error(request, _("The case was not opened: see the fields marked."))
         return render(request, "hotline/intake_errors.html", {"form": form}, status=400)
     data = form.cleaned_data
+    earlier = case_submitted(user, data["submission"])
+    if earlier is not None:  # the form sent twice: the case it opened, and nothing more
+        messages.success(request, Opened(earlier, repeated=True).message())
+        return redirect("cases:case_detail", pk=earlier.pk)
     call = _call_of(data.get("call"))
     if data.get("call") and call is None:
         messages.error(request, _("This call already has its case, or it is too old."))
@@ -177,8 +181,9 @@ def _open(user: User, data: dict[str, Any], person: Person | None, call: Call | 
     lead = None
     if then == IntakeForm.Then.DISPATCH:
         lead = default_department(service, community.code)
-    case = case_open(
+    opened = case_open_once(
         actor=user,
+        key=data["submission"],
         data=CaseInput(
             service=service, nature=data["nature"], urgency=data["urgency"],
             interpreter=data["interpreter"], description=data["description"],
@@ -189,6 +194,9 @@ def _open(user: User, data: dict[str, Any], person: Person | None, call: Call | 
             lead=lead,
         ),
     )  # fmt: skip
+    case = opened.case
+    if opened.repeated:  # sent twice at once: the first did the rest
+        return case
     if call is not None:
         taken = Call.objects.filter(pk=call.pk, case__isnull=True).update(case=case, operator=user)
         if not taken:  # another operator took the call meanwhile: nothing is opened

@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass, field
+from datetime import timedelta
 
 from django.core.exceptions import ValidationError
-from django.db import transaction
+from django.db import IntegrityError, transaction
 from django.utils.translation import gettext as _
 
 from tongcheng.audit.services import audit_record
@@ -22,7 +23,16 @@ from tongcheng.cases.actions.workflow import case_dispatch
 from tongcheng.cases.errors import CaseRefused
 from tongcheng.cases.identifiers import caller_columns
 from tongcheng.cases.kpi.counting import kpi_count_open
-from tongcheng.cases.models import Case, CaseEvent, Channel, Nature, Service, State, Urgency
+from tongcheng.cases.models import (
+    Case,
+    CaseEvent,
+    CaseSubmission,
+    Channel,
+    Nature,
+    Service,
+    State,
+    Urgency,
+)
 from tongcheng.cases.notices import caller_text
 from tongcheng.org.models import Area, Department, User
 from tongcheng.org.workcalendar import current_calendar
@@ -113,3 +123,59 @@ def case_open(*, actor: User | None, data: CaseInput) -> Case:
             co=data.co,
         )  # fmt: skip
     return case
+
+
+# How long a submission key is honoured: the same key again opens nothing new.
+SUBMISSION_KEPT = timedelta(hours=24)
+
+
+@dataclass(frozen=True)
+class Opened:
+    case: Case
+    repeated: bool  # the key was used before: this is the case it opened, nothing new
+
+    def message(self) -> str:
+        """What the officer is told (a case opened, or one the same form opened before)."""
+        if self.repeated:
+            text = _("This case was opened already (the form was sent twice): %(number)s.")
+        else:
+            text = _("The case is opened: %(number)s.")
+        return text % {"number": self.case.number}
+
+
+def case_submitted(user: User, key: str) -> Case | None:
+    """The case `user` opened with `key` within SUBMISSION_KEPT, if any."""
+    if not key:
+        return None
+    found = (
+        CaseSubmission.objects.filter(
+            user=user, key=key, case__isnull=False, created_at__gte=now() - SUBMISSION_KEPT
+        )
+        .select_related("case")
+        .first()
+    )
+    return found.case if found is not None else None
+
+
+@transaction.atomic
+def case_open_once(*, actor: User, data: CaseInput, key: str) -> Opened:
+    """`case_open`, once per account and submission key (SUBMISSION_KEPT; an empty key: every
+    call opens). The key is claimed before the case is opened, in the same transaction: a
+    second submission at the same moment waits for the first (the key's unique row) and then
+    answers with its case; a first that failed (its fields, its scope) leaves the key free."""
+    if not key:
+        return Opened(case_open(actor=actor, data=data), repeated=False)
+    CaseSubmission.objects.filter(
+        user=actor, key=key, created_at__lt=now() - SUBMISSION_KEPT
+    ).delete()
+    try:
+        with transaction.atomic():
+            claim = CaseSubmission.objects.create(user=actor, key=key)
+    except IntegrityError:
+        earlier = case_submitted(actor, key)
+        if earlier is None:  # claimed and still being opened (SQLite never gets here)
+            raise CaseRefused(_("This case is being opened; look for it in a moment.")) from None
+        return Opened(earlier, repeated=True)
+    case = case_open(actor=actor, data=data)
+    CaseSubmission.objects.filter(pk=claim.pk).update(case=case)
+    return Opened(case, repeated=False)

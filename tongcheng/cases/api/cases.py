@@ -29,11 +29,11 @@ from ninja.params import functions as params
 from tongcheng.audit.services import audit_record
 from tongcheng.cases import selectors
 from tongcheng.cases.access import get_case_for_user
-from tongcheng.cases.actions.intake import CaseInput, case_open
+from tongcheng.cases.actions.intake import CaseInput, case_open_once
 from tongcheng.cases.api.schemas import CODE_LIMIT, CaseCreateIn, CaseDetailOut, CasePage
 from tongcheng.cases.errors import CaseRefused
 from tongcheng.cases.identifiers import masked_contact
-from tongcheng.cases.models import Case, Extension, Service, State, Urgency
+from tongcheng.cases.models import SUBMISSION_KEY, Case, Extension, Service, State, Urgency
 from tongcheng.cases.offers import offered_moves
 from tongcheng.cases.routing import departments_for
 from tongcheng.cases.workflow import Move
@@ -341,9 +341,21 @@ def validation_errors(problem: ValidationError) -> list[dict[str, str]]:
     ]
 
 
+IDEMPOTENCY_KEY = {
+    "name": "Idempotency-Key",
+    "in": "header",
+    "required": False,
+    "description": "A key of the client's own (8–64 of A–Z a–z 0–9 _ -): the same key again "
+    "from the same account within 24 hours opens nothing new and answers 200 with the case the "
+    "first request opened (header Idempotent-Replayed: true). Send it to retry safely after a "
+    "lost answer.",
+    "schema": {"type": "string", "pattern": SUBMISSION_KEY.pattern},
+}
+
+
 @router.post(
     "/cases",
-    response=responses({201: CaseDetailOut}, 404, 409),
+    response=responses({200: CaseDetailOut, 201: CaseDetailOut}, 404, 409),
     url_name="case_create",
     auth=write_auth("api:case_create"),
     summary="Open a case from a file (person) or for a caller without one; lead (and co) "
@@ -352,20 +364,30 @@ def validation_errors(problem: ValidationError) -> list[dict[str, str]]:
         "The same rules as the pages (actions.intake.case_open): a file of the caller's area, "
         "or a caller's name and the community where they live. Only a dispatcher (the hotline, "
         "the district and city offices) may send `lead`: anyone else gets 409 and nothing is "
-        "opened. A file outside the caller's scope is 404."
+        "opened. A file outside the caller's scope is 404. With an Idempotency-Key already "
+        "used: 200 and the case it opened."
     ),
+    openapi_extra={"parameters": [IDEMPOTENCY_KEY]},
 )
 def case_create(request: HttpRequest, payload: CaseCreateIn, response: HttpResponse) -> Any:
     user = caller(request)
+    key = request.headers.get("Idempotency-Key", "")
+    if key and not SUBMISSION_KEY.fullmatch(key):
+        message = _("Idempotency-Key: 8 to 64 letters, digits, _ or -.")
+        field = {"field": "Idempotency-Key", "code": "invalid", "message": message}
+        return bad_request(_("The request's headers have errors."), [field])
     data, errors = _intake(user, payload.model_dump(exclude_none=True))
     if data is None:
         return bad_request(_("The case has errors."), errors)
     try:
-        case = case_open(actor=user, data=data)
+        opened = case_open_once(actor=user, data=data, key=key)
     except ValidationError as problem:
         return bad_request(_("The case has errors."), validation_errors(problem))
     except CaseRefused as refused:
         return Status(409, {"detail": refused.message})
-    case = get_case_for_user(user, case.pk)
+    case = get_case_for_user(user, opened.case.pk)
     response["ETag"] = etag(case)
+    if opened.repeated:
+        response["Idempotent-Replayed"] = "true"
+        return Status(200, detail_out(user, case))
     return Status(201, detail_out(user, case))
