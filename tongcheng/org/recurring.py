@@ -16,9 +16,11 @@ import logging
 from datetime import datetime, timedelta
 
 from django.db import transaction
+from django.db.models import Q
 from django.tasks import TaskContext, TaskResultStatus, task
 from django.tasks.exceptions import TaskResultDoesNotExist
 from django.utils import timezone
+from django_tasks_db.models import DBTaskResult
 
 from tongcheng.org.contributions import recurring_jobs
 from tongcheng.org.models import RecurringJobState
@@ -87,3 +89,20 @@ def _waiting(result_id: str, now: datetime) -> bool:
     started = result.started_at
     stale = started is not None and now - started > STALE_AFTER
     return not (result.status == TaskResultStatus.RUNNING and stale)
+
+
+# Finished tasks are kept this long, failed ones longer (someone may look into them); the job
+# `org.tasks_prune` deletes what is older. The recurring jobs alone finish some 45,000 tasks a
+# day (the platform's tickets every 2 seconds), so the queue's table must not keep them all.
+TASKS_KEPT = timedelta(days=14)
+FAILED_TASKS_KEPT = timedelta(days=30)
+
+
+def tasks_prune(*, now: datetime | None = None) -> str:
+    """Delete the finished task results older than TASKS_KEPT (FAILED_TASKS_KEPT if failed)."""
+    moment = now or timezone.now()
+    old = Q(status=TaskResultStatus.SUCCESSFUL, finished_at__lt=moment - TASKS_KEPT) | Q(
+        status=TaskResultStatus.FAILED, finished_at__lt=moment - FAILED_TASKS_KEPT
+    )
+    deleted, _ = DBTaskResult.objects.finished().filter(old).delete()
+    return f"{deleted} old task results deleted"

@@ -13,7 +13,7 @@ from django_tasks_db.models import DBTaskResult
 
 from tongcheng.org.contributions import recurring_jobs
 from tongcheng.org.models import RecurringJobState
-from tongcheng.org.recurring import recurring_schedule, recurring_task
+from tongcheng.org.recurring import recurring_schedule, recurring_task, tasks_prune
 from tongcheng.registry.tests.test_import_views import run_worker
 
 pytestmark = pytest.mark.django_db
@@ -68,3 +68,24 @@ def test_it_queues_again_when_the_waiting_run_is_gone() -> None:
     recurring_schedule()
     DBTaskResult.objects.filter(**TASK).delete()  # e.g. pruned by an operator
     assert sorted(recurring_schedule()) == sorted(recurring_jobs())
+
+
+def test_it_prunes_old_finished_tasks_and_keeps_the_rest() -> None:
+    now = timezone.now()
+
+    def task(status: str, finished_days_ago: int | None) -> str:
+        queued = recurring_task.enqueue(name="org.tasks_prune")
+        finished = None if finished_days_ago is None else now - timedelta(days=finished_days_ago)
+        DBTaskResult.objects.filter(id=queued.id).update(status=status, finished_at=finished)
+        return str(queued.id)
+
+    old_done = task("SUCCESSFUL", 15)
+    recent_done = task("SUCCESSFUL", 13)
+    old_failed = task("FAILED", 31)
+    failed = task("FAILED", 15)  # failed ones are kept longer
+    waiting = task("READY", None)
+    assert tasks_prune(now=now) == "2 old task results deleted"
+    left = {str(pk) for pk in DBTaskResult.objects.values_list("id", flat=True)}
+    assert {recent_done, failed, waiting} <= left
+    assert not {old_done, old_failed} & left
+    assert "org.tasks_prune" in recurring_jobs()
