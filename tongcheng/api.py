@@ -20,6 +20,7 @@ and what each status means (docs/api.md).
 
 from __future__ import annotations
 
+import copy
 import logging
 from collections.abc import Callable
 from functools import wraps
@@ -29,6 +30,7 @@ from django.contrib.auth.views import redirect_to_login
 from django.db import DatabaseError, connection, transaction
 from django.http import Http404, HttpRequest, HttpResponse
 from django.urls import URLPattern, URLResolver
+from django.utils.translation import get_language
 from django.utils.translation import gettext as _
 from ninja import NinjaAPI
 from ninja.errors import HttpError, ValidationError
@@ -118,6 +120,10 @@ class TongchengAPI(NinjaAPI):
     itself; the webhook does, so that a repeated delivery costs one query and no BEGIN/COMMIT.
     """
 
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        super().__init__(*args, **kwargs)
+        self._documents: dict[tuple[Any, ...], OpenAPISchema] = {}
+
     def _get_urls(self) -> list[URLResolver | URLPattern]:
         patterns = super()._get_urls()
         marks: dict[str, set[str]] = {}
@@ -137,6 +143,18 @@ class TongchengAPI(NinjaAPI):
 
     def get_openapi_schema(
         self, *, path_prefix: str | None = None, path_params: dict[str, Any] | None = None
+    ) -> OpenAPISchema:
+        """The document, built once per process and language: building it takes about half a
+        second of CPU, and `openapi.json` is public (a copy is returned: callers may change
+        theirs)."""
+        key = (path_prefix, tuple(sorted((path_params or {}).items())), get_language())
+        built = self._documents.get(key)
+        if built is None:
+            built = self._documents[key] = self._document(path_prefix, path_params)
+        return copy.deepcopy(built)
+
+    def _document(
+        self, path_prefix: str | None, path_params: dict[str, Any] | None
     ) -> OpenAPISchema:
         schema = super().get_openapi_schema(path_prefix=path_prefix, path_params=path_params)
         for path in schema["paths"].values():

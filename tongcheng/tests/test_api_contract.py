@@ -15,6 +15,7 @@ from typing import Any
 import jsonschema_rs
 import pytest
 from django.test import Client, override_settings
+from django.utils import translation
 
 from tongcheng.api import api
 from tongcheng.conftest import Cast
@@ -344,3 +345,12 @@ def test_it_answers_a_huge_page_of_every_list_with_422(cast: Cast, url: str) -> 
     response = cast.client("community_a").get(url.format(pk=a_file(cast)))
     assert response.status_code == 422
     assert response.json()["errors"][0]["field"] == "page"
+
+
+def test_the_document_is_built_once_per_language_and_handed_out_as_a_copy() -> None:
+    first = api.get_openapi_schema()
+    first["paths"].clear()  # a caller's copy: the next one is whole
+    assert json.loads(json.dumps(api.get_openapi_schema()))["paths"] == DOCUMENT["paths"]
+    with translation.override("en"):
+        english = api.get_openapi_schema()
+    assert english["paths"].keys() == DOCUMENT["paths"].keys()
