@@ -94,6 +94,7 @@ class ReportForm(BootstrapMixin, forms.Form):
 
 
 class MinutesForm(BootstrapMixin, forms.Form):
+    version = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
     chair = RuledText(label=_("Chair"), max_length=60, required=False)
     minutes = RuledText(
         label=_("Minutes"), max_length=50000, required=False,
@@ -153,6 +154,7 @@ class AttendanceForm(forms.Form):
     def __init__(self, *args: Any, invitations: list[Invitation], **kwargs: Any) -> None:
         super().__init__(*args, **kwargs)
         self.invitations = invitations
+        self.fields["version"] = forms.IntegerField(widget=forms.HiddenInput, min_value=1)
         for invitation in invitations:
             self.fields[f"a{invitation.pk}"] = forms.ChoiceField(
                 label=invitation.department.name, choices=Invitation.Attendance.choices,

@@ -100,6 +100,9 @@ class Meeting(models.Model):
     state = models.CharField(_("state"), max_length=12, choices=State.choices,
                              default=State.SCHEDULED)  # fmt: skip
     minutes = models.TextField(_("minutes"), blank=True)
+    # Bumped by every save of the minutes, the sign-in and the issue: a page sent with an older
+    # version is refused, so two officers writing the minutes at once lose nothing.
+    version = models.PositiveIntegerField(default=1, editable=False)
     issued_at = models.DateTimeField(null=True, blank=True)
     issued_by = models.ForeignKey(settings.AUTH_USER_MODEL, models.PROTECT, null=True,
                                   blank=True, related_name="+")  # fmt: skip

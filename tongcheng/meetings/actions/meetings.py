@@ -157,11 +157,26 @@ class Attendance:
     represented_by: str = ""
 
 
+def _current(meeting: Meeting, expected_version: int | None) -> None:
+    """Refuse a change made on a page older than the meeting (None: no page, no check)."""
+    if expected_version is not None and expected_version != meeting.version:
+        raise MeetingRefused(
+            _("Someone else changed this meeting meanwhile: reload the page and do it again.")
+        )
+
+
 @transaction.atomic
-def attendance_record(*, actor: User, meeting_id: int, rows: Sequence[Attendance]) -> Meeting:
+def attendance_record(
+    *,
+    actor: User,
+    meeting_id: int,
+    rows: Sequence[Attendance],
+    expected_version: int | None = None,
+) -> Meeting:
     """Sign-in on the day: each unit present, absent or represented (by whom)."""
     meeting = _lock(meeting_id)
     _unlocked(meeting)
+    _current(meeting, expected_version)
     if timezone.localtime(meeting.starts_at).date() > timezone.localdate():
         raise MeetingRefused(_("Sign-in opens on the day of the meeting."))
     invitations = {i.pk: i for i in meeting.invitations.all()}
@@ -181,7 +196,8 @@ def attendance_record(*, actor: User, meeting_id: int, rows: Sequence[Attendance
         )  # fmt: skip
     Invitation.objects.bulk_update(invitations.values(), ["attendance", "represented_by"])
     meeting.state = Meeting.State.HELD
-    meeting.save(update_fields=["state"])
+    meeting.version += 1
+    meeting.save(update_fields=["state", "version"])
     audit_record(
         actor=actor, action="meeting.attendance", object_type="meeting", object_id=meeting.pk,
         area_code=meeting.area_code, detail={"units": len(rows)},
@@ -190,13 +206,17 @@ def attendance_record(*, actor: User, meeting_id: int, rows: Sequence[Attendance
 
 
 @transaction.atomic
-def minutes_save(*, actor: User, meeting_id: int, text: str, chair: str) -> Meeting:
+def minutes_save(
+    *, actor: User, meeting_id: int, text: str, chair: str, expected_version: int | None = None
+) -> Meeting:
     meeting = _lock(meeting_id)
     _unlocked(meeting)
+    _current(meeting, expected_version)
     meeting.minutes, meeting.chair = text, chair.strip() or meeting.chair
     if meeting.starts_at <= timezone.now():
         meeting.state = Meeting.State.HELD
-    meeting.save(update_fields=["minutes", "chair", "state"])
+    meeting.version += 1
+    meeting.save(update_fields=["minutes", "chair", "state", "version"])
     audit_record(
         actor=actor, action="meeting.minutes", object_type="meeting", object_id=meeting.pk,
         area_code=meeting.area_code, detail={"length": len(text)},
@@ -216,7 +236,8 @@ def meeting_issue(*, actor: User, meeting_id: int) -> Meeting:
     meeting.state, meeting.issued_at, meeting.issued_by = (
         Meeting.State.ISSUED, timezone.now(), actor,
     )  # fmt: skip
-    meeting.save(update_fields=["state", "issued_at", "issued_by"])
+    meeting.version += 1
+    meeting.save(update_fields=["state", "issued_at", "issued_by", "version"])
     audit_record(
         actor=actor, action="meeting.issue", object_type="meeting", object_id=meeting.pk,
         area_code=meeting.area_code, detail={"items": meeting.items.count()},

@@ -66,12 +66,14 @@ def test_every_step_form_refuses_a_control_character_and_writes_nothing(cast: An
     office, officer = cast.client("district"), cast.client("liaison")
     invitation = Invitation.objects.get(meeting=held, department__code="city-hrss")
     steps = [
-        (office, "meetings:meeting_minutes", held.pk, {"minutes": CONTROL, "chair": "王主任"}),
-        (office, "meetings:meeting_minutes", held.pk, {"minutes": "纪要", "chair": BIDI}),
+        (office, "meetings:meeting_minutes", held.pk,
+         {"minutes": CONTROL, "chair": "王主任", "version": 1}),
+        (office, "meetings:meeting_minutes", held.pk,
+         {"minutes": "纪要", "chair": BIDI, "version": 1}),
         (office, "meetings:item_create", held.pk,
          {"department": item.department_id, "title": CONTROL, "working_days": 5}),
         (office, "meetings:meeting_attendance", held.pk,
-         {f"a{invitation.pk}": "represented", f"r{invitation.pk}": BIDI}),
+         {f"a{invitation.pk}": "represented", f"r{invitation.pk}": BIDI, "version": 1}),
         (office, "meetings:item_supervise", item.pk, {"instruction": CONTROL}),
         (officer, "meetings:meeting_report", held.pk, {"report": CONTROL}),
         (officer, "meetings:item_report", item.pk, {"text": CONTROL}),

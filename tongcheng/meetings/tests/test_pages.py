@@ -186,6 +186,7 @@ def test_a_liaison_answers_reports_and_the_office_signs_in_and_issues(cast: Any)
             f"a{units[0].pk}": "present",
             f"a{units[1].pk}": "represented",
             f"r{units[1].pk}": "李干事",
+            "version": soon.version,
         },
     )
     assert soon.invitations.get(pk=units[1].pk).represented_by == "李干事"
@@ -199,7 +200,12 @@ def test_a_liaison_answers_reports_and_the_office_signs_in_and_issues(cast: Any)
     )
     office.post(
         reverse("meetings:meeting_minutes", args=[soon.pk]),
-        {"minutes": "会议听取了各单位通报。", "chair": "王主任", "issue": "1"},
+        {
+            "minutes": "会议听取了各单位通报。",
+            "chair": "王主任",
+            "issue": "1",
+            "version": soon.version + 1,
+        },
     )
     soon.refresh_from_db()
     assert soon.state == Meeting.State.ISSUED
@@ -324,3 +330,18 @@ def test_without_a_scheduled_meeting_the_cadence_says_when_the_next_is_due(cast:
     )
     (later,) = next_meetings(cast.district)
     assert not later.overdue and later.due > timezone.localdate()
+
+
+def test_two_officers_writing_the_minutes_at_once_lose_nothing(cast: Any) -> None:
+    held = _past(title="2026年第四季度联席会议")
+    first, second = cast.client("district"), cast.client("district")
+    page = first.get(reverse("meetings:meeting_detail", args=[held.pk])).content.decode()
+    assert f'name="version" value="{held.version}"' in page
+    url = reverse("meetings:meeting_minutes", args=[held.pk])
+    saved = first.post(url, {"minutes": "第一位的纪要", "chair": "", "version": held.version})
+    assert saved.status_code == 302
+    late = second.post(url, {"minutes": "第二位的纪要", "chair": "", "version": held.version},
+                       follow=True)  # fmt: skip
+    held.refresh_from_db()
+    assert held.minutes == "第一位的纪要" and held.version == 2
+    assert "请刷新页面后再操作一次" in late.content.decode()

@@ -91,8 +91,11 @@ def meeting_detail(request: HttpRequest, pk: int) -> HttpResponse:
         "answer_form": AnswerForm(initial={"expected": mine.answer, "delegate": mine.delegate})
         if mine else None,
         "report_form": ReportForm(initial={"report": mine.report}) if mine else None,
-        "minutes_form": MinutesForm(initial={"minutes": meeting.minutes, "chair": meeting.chair}),
-        "attendance_form": AttendanceForm(invitations=invitations) if convener else None,
+        "minutes_form": MinutesForm(initial={"minutes": meeting.minutes, "chair": meeting.chair,
+                                             "version": meeting.version}),
+        "attendance_form": AttendanceForm(invitations=invitations,
+                                          initial={"version": meeting.version})
+        if convener else None,
         "item_form": ItemForm(units=_invited_units(meeting)) if convener else None,
     }  # fmt: skip
     return render(request, "meetings/meeting_detail.html", context)
@@ -144,8 +147,9 @@ def meeting_minutes(request: HttpRequest, pk: int) -> HttpResponse:
 
     def step(data: dict[str, Any]) -> object:
         saved = actions.minutes_save(
-            actor=user, meeting_id=meeting.pk, text=data["minutes"], chair=data["chair"]
-        )
+            actor=user, meeting_id=meeting.pk, text=data["minutes"], chair=data["chair"],
+            expected_version=data["version"],
+        )  # fmt: skip
         return actions.meeting_issue(actor=user, meeting_id=meeting.pk) if issue else saved
 
     done = _("The minutes are issued.") if issue else _("The minutes are saved.")
@@ -160,7 +164,9 @@ def meeting_attendance(request: HttpRequest, pk: int) -> HttpResponse:
 
     def step(data: dict[str, Any]) -> object:
         rows = [actions.Attendance(i.pk, data[f"a{i.pk}"], data[f"r{i.pk}"]) for i in invitations]
-        return actions.attendance_record(actor=user, meeting_id=meeting.pk, rows=rows)
+        return actions.attendance_record(
+            actor=user, meeting_id=meeting.pk, rows=rows, expected_version=data["version"]
+        )
 
     form = AttendanceForm(request.POST, invitations=invitations)
     return run_step(request, form, step, _("The attendance is saved."), DETAIL, pk)
