@@ -159,7 +159,9 @@ def _ticket_input(event: TicketEvent, found: Delivery) -> TicketInput | dict[str
 def _claimed(body: bytes) -> tuple[str, str, str]:
     """The ticket id, service and community a body names, unchecked ("" where it names none):
     what `delivery_lookup` looks up beside the platform. Nothing is trusted before the
-    signature holds and the body is validated."""
+    signature holds and the body is validated. A word the database could not take (a NUL, a
+    lone surrogate: neither printable) is looked up as "", so that no request, signed or not,
+    fails in the look-up; validation refuses it later."""
     try:
         parsed = json.loads(body)
     except (ValueError, RecursionError):
@@ -167,7 +169,9 @@ def _claimed(body: bytes) -> tuple[str, str, str]:
     if not isinstance(parsed, dict):
         return "", "", ""
     words = [parsed.get(key) for key in ("ticket_id", "service", "community")]
-    ticket_id, service, community = (word if isinstance(word, str) else "" for word in words)
+    ticket_id, service, community = (
+        word if isinstance(word, str) and word.isprintable() else "" for word in words
+    )
     return ticket_id, service, community
 
 

@@ -270,6 +270,20 @@ def test_it_refuses_a_signature_that_is_not_ascii_and_a_deeply_nested_body(platf
     assert post(None, raw=b"[" * 100_000).status_code == 400
 
 
+@pytest.mark.parametrize("word", ["T-\u0000", "\ud800"])
+@pytest.mark.parametrize("field", ["ticket_id", "service", "community"])
+@pytest.mark.parametrize("secret", [SECRET, "a forger's guess"])
+def test_a_word_the_database_cannot_take_is_a_4xx_signed_or_not(
+    platform: Any, word: str, field: str, secret: str
+) -> None:
+    """The body's words are looked up before the signature is checked: a NUL (PostgreSQL
+    refuses it) or a lone surrogate (not UTF-8) must be a 400 or 401, never a 500."""
+    raw = json.dumps(ticket(**{field: word})).encode()  # ASCII escapes, as a platform may send
+    answer = post(None, raw=raw, secret=secret)
+    assert answer.status_code == (400 if secret == SECRET else 401), answer.content
+    assert not Ticket.objects.exists()
+
+
 def test_it_queues_nothing_for_a_platform_without_a_callback(cast: Any) -> None:
     service()
     platform_register(actor=Actor.system("test"), code="12345", name="12345", secret=SECRET)
