@@ -133,6 +133,8 @@ def _ticket_input(event: TicketEvent, found: Delivery) -> TicketInput | dict[str
             problems[name] = str(problem.message)
     if not event.caller_name.strip():
         problems["caller_name"] = _("Enter the caller's name.")
+    if not event.description.strip():
+        problems["description"] = _("Describe what the person needs.")  # as the case checks it
     try:
         normalize_phone(event.caller_phone)
     except PhoneError as exc:
