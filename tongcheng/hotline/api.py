@@ -3,15 +3,15 @@
 `POST /api/v1/hotline/platforms/{code}/events` takes one JSON event (`TicketEvent` or
 `CallEvent`, told apart by `type`). It is not under the API's login or tokens: the platform
 signs each request (signing.py: HMAC-SHA256 over the timestamp and the raw body, a 5-minute
-window), checked before the body is read. A bad signature or a stale timestamp is 401, an
-unknown platform 404, a body that is not one of the events 400 (the fields named), and none of
-them changes anything. A ticket is stored and answered 202 with a receipt; the task worker
-opens its case within seconds (actions/platform.py). One query looks up the platform, the
-ticket and the codes the body names (`delivery_lookup`), and the operation runs outside the
-request's transaction: a repeat delivery costs that query only, a new ticket one transaction
-more. A ticket delivered again answers with the
-same receipt (`duplicate: true`): 200 with the case's number once it is open, 202 before.
-docs/hotline.md has examples.
+window), and nothing the body says is trusted before the signature holds. A bad signature or a
+stale timestamp is 401, an unknown platform 404, a body that is not one of the events 400 (the
+fields named), and none of them changes anything. A ticket is stored and answered 202 with a
+receipt; the task worker opens its case within seconds (actions/platform.py). The body is
+parsed once; one query looks up the platform, the ticket and the codes the body names
+(`delivery_lookup`), and the operation runs outside the request's transaction: a repeat
+delivery costs that query only, a new ticket one statement more. A ticket delivered again
+answers with the same receipt (`duplicate: true`): 200 with the case's number once it is open,
+202 before. docs/hotline.md has examples.
 """
 
 # No `from __future__ import annotations`: ninja and pydantic read the annotations at runtime.
@@ -158,16 +158,24 @@ def _ticket_input(event: TicketEvent, found: Delivery) -> TicketInput | dict[str
     )
 
 
-def _claimed(body: bytes) -> tuple[str, str, str]:
+# What `_parsed` gives for a body that is not JSON at all.
+UNREADABLE = object()
+
+
+def _parsed(body: bytes) -> Any:
+    """The body as JSON, or UNREADABLE (read once: for the look-up, then for validation)."""
+    try:
+        return json.loads(body)
+    except (ValueError, RecursionError):
+        return UNREADABLE
+
+
+def _claimed(parsed: Any) -> tuple[str, str, str]:
     """The ticket id, service and community a body names, unchecked ("" where it names none):
     what `delivery_lookup` looks up beside the platform. Nothing is trusted before the
     signature holds and the body is validated. A word the database could not take (a NUL, a
     lone surrogate: neither printable) is looked up as "", so that no request, signed or not,
     fails in the look-up; validation refuses it later."""
-    try:
-        parsed = json.loads(body)
-    except (ValueError, RecursionError):
-        return "", "", ""
     if not isinstance(parsed, dict):
         return "", "", ""
     words = [parsed.get(key) for key in ("ticket_id", "service", "community")]
@@ -208,7 +216,8 @@ def _as_errors(problems: dict[str, Any]) -> list[dict[str, str]]:
 )  # fmt: skip
 @transaction.non_atomic_requests  # ticket_take is atomic; a repeat delivery only reads
 def platform_event(request: HttpRequest, code: str) -> Any:
-    found = delivery_lookup(code, *_claimed(request.body))
+    parsed = _parsed(request.body)
+    found = delivery_lookup(code, *_claimed(parsed))
     if found is None:
         return _refused(404, _("No phone platform has this code."))
     platform = found.platform
@@ -220,7 +229,9 @@ def platform_event(request: HttpRequest, code: str) -> Any:
             401, _("The request is not signed with this platform's secret, or too old.")
         )
     try:
-        event = EVENT.validate_python(json.loads(request.body))
+        if parsed is UNREADABLE:
+            raise ValueError("not JSON")
+        event = EVENT.validate_python(parsed)
     except (ValueError, RecursionError, PydanticValidationError) as exc:
         errors = _field_errors(exc) if isinstance(exc, PydanticValidationError) else []
         return _refused(400, _("The body is not a ticket or a call event."), errors)
